@@ -1,0 +1,86 @@
+//! The HTTP API: the router with its middleware, built from the app state.
+//!
+//! Routes are grouped in three families, `/store`, `/admin` and `/auth`, each
+//! with its own CORS origins and its own 404. Every route registered through
+//! utoipa-axum joins `/openapi.json`.
+
+pub mod cors;
+pub mod error;
+pub mod fallback;
+pub mod health;
+pub mod json;
+pub mod openapi;
+pub mod request_id;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Json, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::config::CorsOrigins;
+
+/// Builds the whole HTTP application for `state`.
+pub fn router(state: AppState) -> Router {
+    let http = &state.config().http;
+    let mut docs = openapi::ApiDoc::openapi();
+    docs.info.version = env!("CARGO_PKG_VERSION").to_owned();
+
+    let (root, root_docs) = OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .split_for_parts();
+    docs.merge(root_docs);
+
+    let families = [
+        ("/store", OpenApiRouter::new(), &http.store_cors),
+        ("/admin", OpenApiRouter::new(), &http.admin_cors),
+        ("/auth", OpenApiRouter::new(), &http.auth_cors),
+    ];
+    let mut app = root;
+    for (prefix, routes, origins) in families {
+        app = app.nest(prefix, family(prefix, routes, origins, &mut docs));
+    }
+
+    let docs = Arc::new(docs);
+    app.route(
+        "/openapi.json",
+        get(move || async move { Json(docs.as_ref().clone()) }),
+    )
+    .fallback(fallback::not_found)
+    .method_not_allowed_fallback(fallback::method_not_allowed)
+    .layer(DefaultBodyLimit::max(http.max_body_bytes))
+    .layer(CatchPanicLayer::custom(fallback::panic_response))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_id::request_span)
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(
+        request_id::MakeUlidRequestId,
+    ))
+    .with_state(state)
+}
+
+/// One route family: its routes, a JSON 404 for the rest of its prefix, and its CORS.
+fn family(
+    prefix: &str,
+    routes: OpenApiRouter<AppState>,
+    origins: &CorsOrigins,
+    docs: &mut utoipa::openapi::OpenApi,
+) -> Router<AppState> {
+    let (router, family_docs) = routes.split_for_parts();
+    docs.merge(utoipa::openapi::OpenApi::default().nest(prefix, family_docs));
+    router
+        .fallback(fallback::not_found)
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(cors::cors_layer(origins))
+}

@@ -1,0 +1,327 @@
+//! The typed shape of `medusa-config.toml`. Unknown keys are rejected, so a typo
+//! never silently falls back to a default.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+/// The development default for `http.jwt_secret` and `http.cookie_secret`;
+/// `medusa start` refuses to run with it.
+pub const DEFAULT_SECRET: &str = "supersecret";
+
+/// The whole configuration of one host process.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub redis: RedisConfig,
+    pub http: HttpConfig,
+    pub plugins: Vec<PluginConfig>,
+    /// Options per module, keyed by module name (`[modules.product]`).
+    pub modules: BTreeMap<String, toml::Table>,
+    /// The folder relative paths are resolved against (the config file's folder).
+    #[serde(skip)]
+    pub project_dir: PathBuf,
+}
+
+impl Config {
+    /// The options table of one module (empty when the config has none).
+    pub fn module_options(&self, module: &str) -> toml::Table {
+        self.modules.get(module).cloned().unwrap_or_default()
+    }
+
+    /// Fails when a secret still has its development default.
+    pub fn ensure_production_secrets(&self) -> Result<(), super::ConfigError> {
+        if self.http.jwt_secret == DEFAULT_SECRET {
+            return Err(super::ConfigError::InsecureSecret {
+                key: "http.jwt_secret",
+                env: "JWT_SECRET",
+            });
+        }
+        if self.http.cookie_secret == DEFAULT_SECRET {
+            return Err(super::ConfigError::InsecureSecret {
+                key: "http.cookie_secret",
+                env: "COOKIE_SECRET",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://medusa.db` (relative to the project folder), `sqlite::memory:`
+    /// or `postgres://user@host:5432/name`.
+    pub url: DatabaseUrl,
+    /// Maximum connections in the pool.
+    pub pool_size: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: DatabaseUrl::Sqlite(PathBuf::from("medusa.db")),
+            pool_size: 16,
+        }
+    }
+}
+
+/// Where the data lives: an embedded SQLite file or a PostgreSQL server.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file (relative paths are resolved against the project folder).
+    Sqlite(PathBuf),
+    /// A private in-memory SQLite database (tests).
+    SqliteMemory,
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite:` and `postgres:` URLs, naming the problem when it is neither.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if let Some(rest) = raw.strip_prefix("sqlite:") {
+            let rest = rest.strip_prefix("//").unwrap_or(rest);
+            let path = rest.split('?').next().unwrap_or_default();
+            return match path {
+                "" => Err(format!(
+                    "`{raw}` names no SQLite file (try sqlite://medusa.db)"
+                )),
+                ":memory:" => Ok(Self::SqliteMemory),
+                path => Ok(Self::Sqlite(PathBuf::from(path))),
+            };
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            let url =
+                url::Url::parse(raw).map_err(|e| format!("`{raw}` is not a valid URL: {e}"))?;
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(format!("`{raw}` names no host"));
+            }
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        Err(format!(
+            "`{raw}` is not a database URL: use sqlite://FILE or postgres://USER@HOST:PORT/DB"
+        ))
+    }
+
+    /// Makes a relative SQLite path absolute, against `base`.
+    pub fn resolved_against(&self, base: &Path) -> Self {
+        match self {
+            Self::Sqlite(path) if path.is_relative() => Self::Sqlite(base.join(path)),
+            other => other.clone(),
+        }
+    }
+
+    /// `sqlite` or `postgres`, for logs and `db status`.
+    pub fn dialect_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) | Self::SqliteMemory => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Prints the URL without its password.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::SqliteMemory => f.write_str("sqlite::memory:"),
+            Self::Postgres(raw) => f.write_str(&redact_password(raw)),
+        }
+    }
+}
+
+fn redact_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+impl<'de> Deserialize<'de> for DatabaseUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse(&raw).map_err(|e| serde::de::Error::custom(format!("database.url: {e}")))
+    }
+}
+
+/// `[redis]`: optional; when set, events and jobs are shared between hosts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedisConfig {
+    pub url: Option<RedisUrl>,
+}
+
+/// A validated `redis://` or `rediss://` URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisUrl(String);
+
+impl RedisUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let url =
+            url::Url::parse(raw.trim()).map_err(|e| format!("`{raw}` is not a valid URL: {e}"))?;
+        if !matches!(url.scheme(), "redis" | "rediss") {
+            return Err(format!("`{raw}` must start with redis:// or rediss://"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("`{raw}` names no host"));
+        }
+        Ok(Self(raw.trim().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_password(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for RedisUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse(&raw).map_err(|e| serde::de::Error::custom(format!("redis.url: {e}")))
+    }
+}
+
+/// `[http]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Interface to listen on.
+    pub host: String,
+    pub port: u16,
+    /// Origins allowed to call `/store` from a browser.
+    pub store_cors: CorsOrigins,
+    /// Origins allowed to call `/admin`.
+    pub admin_cors: CorsOrigins,
+    /// Origins allowed to call `/auth`.
+    pub auth_cors: CorsOrigins,
+    pub jwt_secret: String,
+    pub cookie_secret: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long shutdown waits for in-flight requests before giving up, in seconds.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            host: "0.0.0.0".into(),
+            port: 9000,
+            store_cors: CorsOrigins::parse("http://localhost:8000"),
+            admin_cors: CorsOrigins::parse("http://localhost:5173,http://localhost:9000"),
+            auth_cors: CorsOrigins::parse(
+                "http://localhost:8000,http://localhost:5173,http://localhost:9000",
+            ),
+            jwt_secret: DEFAULT_SECRET.into(),
+            cookie_secret: DEFAULT_SECRET.into(),
+            max_body_bytes: 1024 * 1024,
+            shutdown_timeout_secs: 30,
+        }
+    }
+}
+
+/// A list of allowed origins, written as Medusa does (one comma-separated
+/// string) or as a TOML array. `*` allows any origin.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorsOrigins(pub Vec<String>);
+
+impl CorsOrigins {
+    fn parse(raw: &str) -> Self {
+        Self(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.trim_end_matches('/').to_owned())
+                .collect(),
+        )
+    }
+
+    /// True when every origin is allowed.
+    pub fn allows_any(&self) -> bool {
+        self.0.iter().any(|o| o == "*")
+    }
+
+    fn validate(self) -> Result<Self, String> {
+        for origin in &self.0 {
+            if origin == "*" {
+                continue;
+            }
+            let url = url::Url::parse(origin).map_err(|_| {
+                format!("`{origin}` is not an origin like https://shop.example.com")
+            })?;
+            if url.host_str().is_none() || url.path() != "/" {
+                return Err(format!(
+                    "`{origin}` is not an origin like https://shop.example.com"
+                ));
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CorsOrigins {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        let origins = match Raw::deserialize(d)? {
+            Raw::One(s) => Self::parse(&s),
+            Raw::Many(list) => Self::parse(&list.join(",")),
+        };
+        origins.validate().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One `[[plugins]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginConfig {
+    /// Path of the plugin's `.wasm` component (relative to the project folder).
+    pub resolve: PathBuf,
+    /// Free-form options handed to the plugin.
+    #[serde(default)]
+    pub options: toml::Table,
+    /// What the plugin may reach beyond its own module.
+    #[serde(default)]
+    pub grants: PluginGrants,
+}
+
+/// Capabilities granted to a plugin. Nothing is granted by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PluginGrants {
+    /// Other modules whose services the plugin may call.
+    pub modules: Vec<String>,
+    /// Event names the plugin may emit (its own modules' events are always allowed).
+    pub events: Vec<String>,
+    /// Hosts the plugin may send HTTP requests to.
+    pub http_hosts: Vec<String>,
+    /// Directories (relative to the project folder) the plugin may read and write.
+    pub directories: Vec<PathBuf>,
+    /// Environment variables the plugin may read.
+    pub env: Vec<String>,
+}

@@ -1,0 +1,126 @@
+//! Opening the pool for the configured database.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use super::{DbError, Transaction};
+use crate::config::{DatabaseConfig, DatabaseUrl};
+
+/// The SQL dialect behind a [`Database`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to SQLite or PostgreSQL. Cloning is cheap.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Database {
+    /// Connects to the configured database. With `create`, a missing SQLite file
+    /// or PostgreSQL database is created first.
+    pub async fn connect(config: &DatabaseConfig, create: bool) -> Result<Self, DbError> {
+        let shown = config.url.to_string();
+        match &config.url {
+            DatabaseUrl::Sqlite(path) => {
+                if let (true, Some(dir)) = (create, path.parent()) {
+                    std::fs::create_dir_all(dir).map_err(|e| DbError::Create {
+                        url: shown.clone(),
+                        source: sqlx::Error::Io(e),
+                    })?;
+                }
+                let options = sqlite_options().filename(path).create_if_missing(create);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(config.pool_size.max(1))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(|source| DbError::Connect { url: shown, source })?;
+                Ok(Self::Sqlite(pool))
+            }
+            DatabaseUrl::SqliteMemory => {
+                // Every in-memory connection is its own database: keep exactly one.
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with(sqlite_options().in_memory(true))
+                    .await
+                    .map_err(|source| DbError::Connect { url: shown, source })?;
+                Ok(Self::Sqlite(pool))
+            }
+            DatabaseUrl::Postgres(url) => {
+                if create && !sqlx::Postgres::database_exists(url).await.unwrap_or(true) {
+                    sqlx::Postgres::create_database(url)
+                        .await
+                        .map_err(|source| DbError::Create {
+                            url: shown.clone(),
+                            source,
+                        })?;
+                    tracing::info!(database = %shown, "created database");
+                }
+                let options =
+                    PgConnectOptions::from_str(url).map_err(|source| DbError::Connect {
+                        url: shown.clone(),
+                        source,
+                    })?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(config.pool_size.max(1))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(|source| DbError::Connect { url: shown, source })?;
+                Ok(Self::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Self::Sqlite(_) => Dialect::Sqlite,
+            Self::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Starts a transaction: the normal way to write.
+    pub async fn begin(&self) -> Result<Transaction, DbError> {
+        Ok(match self {
+            Self::Sqlite(pool) => Transaction::Sqlite(pool.begin().await?),
+            Self::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop)?,
+            Self::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop)?,
+        }
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for those in use to come back.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+fn sqlite_options() -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+}

@@ -1,0 +1,15 @@
+//! Storage: one [`Database`] type over SQLite (the embedded default) and
+//! PostgreSQL, so that every other part of the host has a single code path.
+//!
+//! SQL is built with sea-query and bound per dialect; the dialect never leaks
+//! out of this module. Writes go through [`Transaction`].
+
+mod connect;
+mod error;
+mod migrate;
+mod transaction;
+
+pub use connect::{Database, Dialect};
+pub use error::DbError;
+pub use migrate::{MigrationState, MigrationStatus};
+pub use transaction::Transaction;

@@ -1,0 +1,5 @@
+//! User module: the people who run the store from the back office.
+
+mod service;
+
+pub use service::{NewUser, User, UserError, count_users, create_user};
