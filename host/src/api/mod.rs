@@ -10,6 +10,7 @@ pub mod fallback;
 pub mod health;
 pub mod json;
 pub mod openapi;
+pub mod query_params;
 pub mod request_id;
 
 use std::sync::Arc;

@@ -4,12 +4,16 @@
 //! SQL is built with sea-query and bound per dialect; the dialect never leaks
 //! out of this module. Writes go through [`Transaction`].
 
+pub mod codec;
 mod connect;
 mod error;
+mod exec;
 mod migrate;
 mod transaction;
 
+pub use codec::{ColumnKind, ColumnSpec};
 pub use connect::{Database, Dialect};
 pub use error::DbError;
+pub use exec::Exec;
 pub use migrate::{MigrationState, MigrationStatus};
 pub use transaction::Transaction;

@@ -55,6 +55,34 @@ impl Transaction {
         Ok(value)
     }
 
+    /// Runs raw SQL with text parameters (`$1`, `$2`, ... on both dialects).
+    pub async fn execute_raw(&mut self, sql: &str, params: &[&str]) -> Result<u64, DbError> {
+        let affected = match self {
+            Self::Sqlite(tx) => {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = q.bind(*p);
+                }
+                q.execute(&mut **tx).await?.rows_affected()
+            }
+            Self::Postgres(tx) => {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = q.bind(*p);
+                }
+                q.execute(&mut **tx).await?.rows_affected()
+            }
+        };
+        Ok(affected)
+    }
+
+    pub fn dialect(&self) -> super::Dialect {
+        match self {
+            Self::Sqlite(_) => super::Dialect::Sqlite,
+            Self::Postgres(_) => super::Dialect::Postgres,
+        }
+    }
+
     pub async fn commit(self) -> Result<(), DbError> {
         match self {
             Self::Sqlite(tx) => tx.commit().await?,

@@ -1,4 +1,11 @@
-//! Commerce-agnostic machinery shared by native modules and plugins.
+//! Commerce-agnostic machinery shared by native modules and plugins: data
+//! models and their tables, the module registry, links and query, workflows,
+//! events and scheduled jobs.
 
+pub mod data;
+pub mod dml;
 pub mod id;
+pub mod links;
+pub mod modules;
+pub mod query;
 pub mod redis;

@@ -1,0 +1,90 @@
+//! Running sea-query statements on a pool or inside a transaction, with rows
+//! decoded to JSON objects.
+
+use sea_query::{PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
+use sea_query_binder::SqlxBinder;
+use serde_json::{Map, Value};
+
+use super::codec::{ColumnSpec, decode_postgres, decode_sqlite};
+use super::{Database, DbError, Dialect, Transaction};
+
+/// Where a statement runs: straight on the pool (reads), or in a transaction.
+pub enum Exec<'a> {
+    Db(&'a Database),
+    Tx(&'a mut Transaction),
+}
+
+impl Exec<'_> {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Self::Db(db) => db.dialect(),
+            Self::Tx(Transaction::Sqlite(_)) => Dialect::Sqlite,
+            Self::Tx(Transaction::Postgres(_)) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs a select and decodes each row with `columns` (in select order).
+    pub async fn fetch(
+        &mut self,
+        select: &SelectStatement,
+        columns: &[ColumnSpec],
+    ) -> Result<Vec<Map<String, Value>>, DbError> {
+        match self {
+            Self::Db(Database::Sqlite(pool)) => {
+                let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
+                let rows = sqlx::query_with(&sql, values).fetch_all(pool).await?;
+                rows.iter().map(|r| decode_sqlite(r, columns)).collect()
+            }
+            Self::Db(Database::Postgres(pool)) => {
+                let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
+                let rows = sqlx::query_with(&sql, values).fetch_all(pool).await?;
+                rows.iter().map(|r| decode_postgres(r, columns)).collect()
+            }
+            Self::Tx(Transaction::Sqlite(tx)) => {
+                let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
+                let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
+                rows.iter().map(|r| decode_sqlite(r, columns)).collect()
+            }
+            Self::Tx(Transaction::Postgres(tx)) => {
+                let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
+                let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
+                rows.iter().map(|r| decode_postgres(r, columns)).collect()
+            }
+        }
+    }
+
+    /// Runs a select whose first column of the first row is an integer.
+    pub async fn fetch_i64(&mut self, select: &SelectStatement) -> Result<i64, DbError> {
+        use sqlx::Row;
+        Ok(match self {
+            Self::Db(Database::Sqlite(pool)) => {
+                let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_with(&sql, values)
+                    .fetch_one(pool)
+                    .await?
+                    .try_get(0)?
+            }
+            Self::Db(Database::Postgres(pool)) => {
+                let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(&sql, values)
+                    .fetch_one(pool)
+                    .await?
+                    .try_get(0)?
+            }
+            Self::Tx(tx) => return tx.fetch_i64(select).await,
+        })
+    }
+
+    /// Runs an insert, update or delete.
+    pub async fn execute<S: SqlxBinder>(&mut self, statement: &S) -> Result<u64, DbError> {
+        match self {
+            Self::Db(db) => {
+                let mut tx = db.begin().await?;
+                let n = tx.execute(statement).await?;
+                tx.commit().await?;
+                Ok(n)
+            }
+            Self::Tx(tx) => tx.execute(statement).await,
+        }
+    }
+}

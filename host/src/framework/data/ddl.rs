@@ -1,0 +1,281 @@
+//! SQL data definition for models, pivots and link tables, per dialect.
+//!
+//! Identifiers come from validated descriptions (lower_snake_case) and are
+//! quoted anyway; literal defaults are escaped.
+
+use serde_json::Value;
+
+use crate::db::Dialect;
+use crate::framework::dml::{FieldDef, FieldKind, LinkDef, ModelDef};
+
+/// `"name"`
+pub fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn column_type(kind: &FieldKind, dialect: Dialect) -> &'static str {
+    match (kind, dialect) {
+        (FieldKind::Text | FieldKind::Enum { .. }, _) => "TEXT",
+        (FieldKind::Number, Dialect::Postgres) => "BIGINT",
+        (FieldKind::Number, Dialect::Sqlite) => "INTEGER",
+        (FieldKind::Float, Dialect::Postgres) => "DOUBLE PRECISION",
+        (FieldKind::Float | FieldKind::BigNumber, Dialect::Sqlite) => "REAL",
+        (FieldKind::Boolean, _) => "BOOLEAN",
+        (FieldKind::BigNumber, Dialect::Postgres) => "NUMERIC",
+        (FieldKind::Json, Dialect::Postgres) => "JSONB",
+        (FieldKind::Json | FieldKind::DateTime, Dialect::Sqlite) => "TEXT",
+        (FieldKind::DateTime, Dialect::Postgres) => "TIMESTAMPTZ",
+    }
+}
+
+fn now_default(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "now()",
+        Dialect::Sqlite => "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    }
+}
+
+/// A SQL literal for a default value.
+fn literal(value: &Value, kind: &FieldKind, dialect: Dialect) -> String {
+    match value {
+        Value::Null => "NULL".into(),
+        Value::Bool(b) => match dialect {
+            Dialect::Postgres => if *b { "TRUE" } else { "FALSE" }.into(),
+            Dialect::Sqlite => if *b { "1" } else { "0" }.into(),
+        },
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if *kind == FieldKind::Json => {
+            string_literal(&Value::String(s.clone()).to_string())
+        }
+        Value::String(s) => string_literal(s),
+        other => string_literal(&other.to_string()),
+    }
+}
+
+fn string_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Column definitions of one field (two for big numbers: value and raw twin).
+pub fn field_columns(field: &FieldDef, dialect: Dialect) -> Vec<String> {
+    let mut def = format!(
+        "{} {}",
+        quote(&field.name),
+        column_type(&field.kind, dialect)
+    );
+    if !field.nullable {
+        def.push_str(" NOT NULL");
+    }
+    if let Some(default) = &field.default {
+        def.push_str(" DEFAULT ");
+        def.push_str(&literal(default, &field.kind, dialect));
+    }
+    let mut cols = vec![def];
+    if field.kind == FieldKind::BigNumber {
+        let raw = format!("raw_{}", field.name);
+        cols.push(format!(
+            "{} {}",
+            quote(&raw),
+            column_type(&FieldKind::Json, dialect)
+        ));
+    }
+    cols
+}
+
+fn timestamp_columns(dialect: Dialect) -> [String; 3] {
+    let ts = column_type(&FieldKind::DateTime, dialect);
+    let now = now_default(dialect);
+    [
+        format!("\"created_at\" {ts} NOT NULL DEFAULT {now}"),
+        format!("\"updated_at\" {ts} NOT NULL DEFAULT {now}"),
+        format!("\"deleted_at\" {ts} NULL"),
+    ]
+}
+
+/// `CREATE TABLE` plus indexes for a model.
+pub fn create_model(model: &ModelDef, dialect: Dialect) -> Vec<String> {
+    let mut cols = vec!["\"id\" TEXT PRIMARY KEY".to_owned()];
+    for field in &model.fields {
+        cols.extend(field_columns(field, dialect));
+    }
+    cols.extend(timestamp_columns(dialect));
+    let mut sql = vec![format!(
+        "CREATE TABLE {} (\n  {}\n)",
+        quote(&model.table),
+        cols.join(",\n  ")
+    )];
+    sql.push(index(&model.table, &["deleted_at"], false));
+    for field in &model.fields {
+        sql.extend(field_indexes(model, field));
+    }
+    for group in &model.unique_together {
+        let cols: Vec<&str> = group.iter().map(String::as_str).collect();
+        sql.push(index(&model.table, &cols, true));
+    }
+    sql
+}
+
+/// Indexes a field asks for.
+pub fn field_indexes(model: &ModelDef, field: &FieldDef) -> Vec<String> {
+    let mut sql = Vec::new();
+    if field.unique {
+        sql.push(index(&model.table, &[&field.name], true));
+    }
+    if field.index {
+        sql.push(index(&model.table, &[&field.name], false));
+    }
+    sql
+}
+
+/// Name of the index over `columns` of `table`.
+pub fn index_name(table: &str, columns: &[&str], unique: bool) -> String {
+    format!(
+        "IDX_{}_{}{}",
+        table,
+        columns.join("_"),
+        if unique { "_unique" } else { "" }
+    )
+}
+
+/// `CREATE [UNIQUE] INDEX`; unique indexes ignore soft-deleted rows.
+pub fn index(table: &str, columns: &[&str], unique: bool) -> String {
+    let cols: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+    format!(
+        "CREATE {}INDEX IF NOT EXISTS {} ON {} ({}){}",
+        if unique { "UNIQUE " } else { "" },
+        quote(&index_name(table, columns, unique)),
+        quote(table),
+        cols.join(", "),
+        if unique {
+            " WHERE \"deleted_at\" IS NULL"
+        } else {
+            ""
+        }
+    )
+}
+
+/// `ALTER TABLE ... ADD COLUMN` for a new field.
+pub fn add_field(model: &ModelDef, field: &FieldDef, dialect: Dialect) -> Vec<String> {
+    let mut sql: Vec<String> = field_columns(field, dialect)
+        .into_iter()
+        .map(|col| format!("ALTER TABLE {} ADD COLUMN {col}", quote(&model.table)))
+        .collect();
+    sql.extend(field_indexes(model, field));
+    sql
+}
+
+/// The pivot table of a many-to-many relation between `a` and `b`.
+pub fn create_pivot(pivot: &str, a: &str, b: &str) -> Vec<String> {
+    let (a_col, b_col) = (format!("{a}_id"), format!("{b}_id"));
+    vec![
+        format!(
+            "CREATE TABLE {} (\n  {} TEXT NOT NULL,\n  {} TEXT NOT NULL,\n  PRIMARY KEY ({}, {})\n)",
+            quote(pivot),
+            quote(&a_col),
+            quote(&b_col),
+            quote(&a_col),
+            quote(&b_col)
+        ),
+        index(pivot, &[&b_col], false),
+    ]
+}
+
+/// The link table of a module link.
+pub fn create_link(link: &LinkDef, dialect: Dialect) -> Vec<String> {
+    let table = link.table();
+    let (left, right) = (link.left.column(), link.right.column());
+    let mut cols = vec![
+        "\"id\" TEXT PRIMARY KEY".to_owned(),
+        format!("{} TEXT NOT NULL", quote(&left)),
+        format!("{} TEXT NOT NULL", quote(&right)),
+    ];
+    cols.extend(timestamp_columns(dialect));
+    vec![
+        format!(
+            "CREATE TABLE {} (\n  {}\n)",
+            quote(&table),
+            cols.join(",\n  ")
+        ),
+        index(&table, &[&left, &right], true),
+        index(&table, &[&right], false),
+        index(&table, &["deleted_at"], false),
+    ]
+}
+
+/// `DROP TABLE`.
+pub fn drop_table(table: &str) -> String {
+    format!("DROP TABLE IF EXISTS {}", quote(table))
+}
+
+/// `ALTER TABLE ... DROP COLUMN` (and its raw twin for big numbers).
+pub fn drop_field(table: &str, field: &FieldDef) -> Vec<String> {
+    let mut names = vec![field.name.clone()];
+    if field.kind == FieldKind::BigNumber {
+        names.push(format!("raw_{}", field.name));
+    }
+    let mut sql = Vec::new();
+    for unique in [true, false] {
+        sql.push(format!(
+            "DROP INDEX IF EXISTS {}",
+            quote(&index_name(table, &[&field.name], unique))
+        ));
+    }
+    sql.extend(
+        names
+            .iter()
+            .map(|n| format!("ALTER TABLE {} DROP COLUMN {}", quote(table), quote(n))),
+    );
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> ModelDef {
+        ModelDef::new("product", "prod")
+            .text("title")
+            .text("handle")
+            .unique()
+            .boolean("discountable")
+            .default(true)
+            .big_number("weight")
+            .nullable()
+            .enumeration("status", ["draft", "published"])
+            .default("draft")
+    }
+
+    #[test]
+    fn create_table_per_dialect() {
+        let pg = create_model(&model(), Dialect::Postgres).join(";\n");
+        assert!(
+            pg.contains("\"discountable\" BOOLEAN NOT NULL DEFAULT TRUE"),
+            "{pg}"
+        );
+        assert!(pg.contains("\"weight\" NUMERIC"), "{pg}");
+        assert!(pg.contains("\"raw_weight\" JSONB"), "{pg}");
+        assert!(
+            pg.contains("\"created_at\" TIMESTAMPTZ NOT NULL DEFAULT now()"),
+            "{pg}"
+        );
+        assert!(
+            pg.contains("CREATE UNIQUE INDEX IF NOT EXISTS \"IDX_product_handle_unique\""),
+            "{pg}"
+        );
+        let lite = create_model(&model(), Dialect::Sqlite).join(";\n");
+        assert!(
+            lite.contains("\"discountable\" BOOLEAN NOT NULL DEFAULT 1"),
+            "{lite}"
+        );
+        assert!(
+            lite.contains("\"status\" TEXT NOT NULL DEFAULT 'draft'"),
+            "{lite}"
+        );
+    }
+
+    #[test]
+    fn string_defaults_are_escaped() {
+        let m = ModelDef::new("a", "a").text("t").default("it's");
+        assert!(create_model(&m, Dialect::Sqlite)[0].contains("DEFAULT 'it''s'"));
+    }
+}

@@ -1,0 +1,205 @@
+//! Creating, dismissing and listing module links, and what a deletion does to
+//! them (dismiss, or cascade to the linked rows where the link says so).
+
+use sea_query::{Alias, Expr, Query};
+use serde_json::{Map, Value};
+
+use crate::db::{ColumnKind, ColumnSpec, DbError, Exec};
+use crate::framework::data::ServiceError;
+use crate::framework::dml::LinkDef;
+use crate::framework::id::generate_id;
+use crate::framework::modules::Registry;
+
+/// A link between one row of each side, named by model: `product` `prod_1`
+/// <-> `brand` `brand_1` (in either order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub from_model: String,
+    pub from_id: String,
+    pub to_model: String,
+    pub to_id: String,
+}
+
+impl LinkRef {
+    pub fn new(from_model: &str, from_id: &str, to_model: &str, to_id: &str) -> Self {
+        Self {
+            from_model: from_model.into(),
+            from_id: from_id.into(),
+            to_model: to_model.into(),
+            to_id: to_id.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("no link is defined between {0} and {1}")]
+    Undefined(String, String),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn col(table: &str, column: &str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(column)))
+}
+
+/// Finds the link and orders the ref as (left id, right id).
+fn resolve<'r>(
+    registry: &'r Registry,
+    r: &LinkRef,
+) -> Result<(&'r LinkDef, String, String), LinkError> {
+    for link in registry.links() {
+        if link.left.model == r.from_model && link.right.model == r.to_model {
+            return Ok((link, r.from_id.clone(), r.to_id.clone()));
+        }
+        if link.right.model == r.from_model && link.left.model == r.to_model {
+            return Ok((link, r.to_id.clone(), r.from_id.clone()));
+        }
+    }
+    Err(LinkError::Undefined(
+        r.from_model.clone(),
+        r.to_model.clone(),
+    ))
+}
+
+/// Creates links. Where a side takes a single row (not `is_list`), the new
+/// link replaces the existing one for that row.
+pub async fn create(
+    exec: &mut Exec<'_>,
+    registry: &Registry,
+    refs: &[LinkRef],
+) -> Result<(), LinkError> {
+    for r in refs {
+        let (link, left_id, right_id) = resolve(registry, r)?;
+        let table = link.table();
+        let (lc, rc) = (link.left.column(), link.right.column());
+        // Right side single: a left row links to at most one right row.
+        if !link.right.is_list {
+            let mut del = Query::delete();
+            del.from_table(Alias::new(&table))
+                .and_where(col(&table, &lc).eq(left_id.clone()));
+            exec.execute(&del).await?;
+        }
+        if !link.left.is_list {
+            let mut del = Query::delete();
+            del.from_table(Alias::new(&table))
+                .and_where(col(&table, &rc).eq(right_id.clone()));
+            exec.execute(&del).await?;
+        }
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(&table))
+            .columns([Alias::new("id"), Alias::new(&lc), Alias::new(&rc)])
+            .values([
+                generate_id(link.id_prefix()).into(),
+                left_id.into(),
+                right_id.into(),
+            ])
+            .map_err(|e| DbError::Build(e.to_string()))?;
+        exec.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// Removes links.
+pub async fn dismiss(
+    exec: &mut Exec<'_>,
+    registry: &Registry,
+    refs: &[LinkRef],
+) -> Result<u64, LinkError> {
+    let mut removed = 0;
+    for r in refs {
+        let (link, left_id, right_id) = resolve(registry, r)?;
+        let table = link.table();
+        let mut del = Query::delete();
+        del.from_table(Alias::new(&table))
+            .and_where(col(&table, &link.left.column()).eq(left_id))
+            .and_where(col(&table, &link.right.column()).eq(right_id));
+        removed += exec.execute(&del).await?;
+    }
+    Ok(removed)
+}
+
+/// The ids `model` row `id` is linked to, per linked model.
+pub async fn list(
+    exec: &mut Exec<'_>,
+    registry: &Registry,
+    model: &str,
+    id: &str,
+) -> Result<Map<String, Value>, LinkError> {
+    let mut out = Map::new();
+    for end in registry.links_of(model) {
+        let table = end.link.table();
+        let (this_col, other_col) = (end.this.column(), end.other.column());
+        let mut select = Query::select();
+        select
+            .column((Alias::new(&table), Alias::new(&other_col)))
+            .from(Alias::new(&table))
+            .and_where(col(&table, &this_col).eq(id))
+            .and_where(col(&table, "deleted_at").is_null());
+        let rows = exec
+            .fetch(
+                &select,
+                &[ColumnSpec {
+                    name: other_col.clone(),
+                    kind: ColumnKind::Text,
+                }],
+            )
+            .await?;
+        let ids: Vec<Value> = rows
+            .into_iter()
+            .filter_map(|mut r| r.remove(&other_col))
+            .collect();
+        out.insert(end.other.model.clone(), Value::Array(ids));
+    }
+    Ok(out)
+}
+
+/// After rows of `model` were deleted: dismisses their links and, where this
+/// side has `delete_cascade`, soft-deletes the linked rows of the other side.
+pub async fn on_deleted(
+    exec: &mut Exec<'_>,
+    registry: &Registry,
+    model: &str,
+    ids: &[String],
+) -> Result<(), LinkError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    for end in registry.links_of(model) {
+        let table = end.link.table();
+        let (this_col, other_col) = (end.this.column(), end.other.column());
+        if end.this.delete_cascade {
+            let mut select = Query::select();
+            select
+                .column((Alias::new(&table), Alias::new(&other_col)))
+                .from(Alias::new(&table))
+                .and_where(col(&table, &this_col).is_in(ids.to_vec()));
+            let rows = exec
+                .fetch(
+                    &select,
+                    &[ColumnSpec {
+                        name: other_col.clone(),
+                        kind: ColumnKind::Text,
+                    }],
+                )
+                .await?;
+            let linked: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.get(&other_col)?.as_str().map(str::to_owned))
+                .collect();
+            if let Some((module, _)) = registry.entity(&end.other.model)
+                && let Some(service) = registry.service(&module.name)
+            {
+                service.soft_delete(exec, &end.other.model, &linked).await?;
+            }
+        }
+        let mut del = Query::delete();
+        del.from_table(Alias::new(&table))
+            .and_where(col(&table, &this_col).is_in(ids.to_vec()));
+        exec.execute(&del).await?;
+    }
+    Ok(())
+}

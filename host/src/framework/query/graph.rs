@@ -1,0 +1,220 @@
+//! The query engine behind `query.graph` and the HTTP `fields` parameter.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sea_query::{Alias, Expr, Query as Sql, SimpleExpr};
+use serde_json::Value;
+
+use super::fields::FieldTree;
+use crate::db::{ColumnKind, ColumnSpec, Dialect, Exec};
+use crate::framework::data::filter::{FilterError, RelationFilters};
+use crate::framework::data::{BoxFut, FindOptions, LinkExpander, Row, ServiceError};
+use crate::framework::dml::ModelDef;
+use crate::framework::modules::Registry;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("Unknown entity: {0}")]
+    UnknownEntity(String),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct GraphRequest {
+    /// Entity (model) name, e.g. `product`.
+    pub entity: String,
+    /// Fields, relations and linked entities to return.
+    pub fields: FieldTree,
+    /// Medusa filters; keys may name relations and links.
+    pub filters: Value,
+    /// Limit, offset, order, keyset.
+    pub pagination: FindOptions,
+    /// Also count every match (for `count` in list responses).
+    pub count: bool,
+}
+
+/// What was read.
+#[derive(Debug, Clone, Default)]
+pub struct GraphResult {
+    pub data: Vec<Row>,
+    pub count: Option<i64>,
+}
+
+/// The query engine over a registry of modules and links.
+#[derive(Debug, Clone)]
+pub struct Query {
+    registry: Arc<Registry>,
+}
+
+fn col(table: &str, column: &str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(column)))
+}
+
+impl Query {
+    pub fn new(registry: Arc<Registry>) -> Self {
+        Self { registry }
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Runs one graph query.
+    pub async fn graph(
+        &self,
+        exec: &mut Exec<'_>,
+        request: &GraphRequest,
+    ) -> Result<GraphResult, QueryError> {
+        let (module, model) = self
+            .registry
+            .entity(&request.entity)
+            .ok_or_else(|| QueryError::UnknownEntity(request.entity.clone()))?;
+        let service = crate::framework::data::ModuleService::new(module.clone());
+        let dialect = exec.dialect();
+        let cond = service.condition(model, &request.filters, dialect, Some(self))?;
+        let count = if request.count {
+            let mut select = Sql::select();
+            select
+                .expr(sea_query::Func::count(col(&model.table, "id")))
+                .from(Alias::new(&model.table))
+                .cond_where(cond.clone());
+            if !request.pagination.with_deleted {
+                select.and_where(col(&model.table, "deleted_at").is_null());
+            }
+            Some(exec.fetch_i64(&select).await.map_err(ServiceError::from)?)
+        } else {
+            None
+        };
+        let select = service.select(model, cond, &request.pagination)?;
+        let columns = crate::framework::data::values::model_columns(model);
+        let mut data = exec
+            .fetch(&select, &columns)
+            .await
+            .map_err(ServiceError::from)?;
+        service
+            .expand(exec, model, &mut data, &request.fields, Some(self))
+            .await?;
+        crate::framework::data::project(&mut data, &request.fields);
+        Ok(GraphResult { data, count })
+    }
+}
+
+impl LinkExpander for Query {
+    fn has_link(&self, model: &ModelDef, name: &str) -> bool {
+        self.registry.link_field(&model.name, name).is_some()
+    }
+
+    fn expand_link<'a, 'e: 'a>(
+        &'a self,
+        exec: &'a mut Exec<'e>,
+        model: &'a ModelDef,
+        rows: &'a mut [Row],
+        name: &'a str,
+        tree: &'a FieldTree,
+    ) -> Option<BoxFut<'a, ()>> {
+        let end = self.registry.link_field(&model.name, name)?;
+        let (other_module, other_model) = self.registry.entity(&end.other.model)?;
+        Some(Box::pin(async move {
+            let table = end.link.table();
+            let (this_col, other_col) = (end.this.column(), end.other.column());
+            let ids: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.get("id")?.as_str().map(str::to_owned))
+                .collect();
+            let mut pairs_select = Sql::select();
+            pairs_select
+                .columns([
+                    (Alias::new(&table), Alias::new(&this_col)),
+                    (Alias::new(&table), Alias::new(&other_col)),
+                ])
+                .from(Alias::new(&table))
+                .and_where(col(&table, &this_col).is_in(ids))
+                .and_where(col(&table, "deleted_at").is_null());
+            let spec = [text(&this_col), text(&other_col)];
+            let pairs = exec.fetch(&pairs_select, &spec).await?;
+            let mut other_ids: Vec<String> = pairs
+                .iter()
+                .filter_map(|p| p.get(&other_col)?.as_str().map(str::to_owned))
+                .collect();
+            other_ids.sort();
+            other_ids.dedup();
+            let service = crate::framework::data::ModuleService::new(other_module.clone());
+            let linked = service
+                .fetch_in(exec, other_model, "id", other_ids, tree, Some(self))
+                .await?;
+            let by_id: HashMap<&str, &Row> = linked
+                .iter()
+                .filter_map(|r| Some((r.get("id")?.as_str()?, r)))
+                .collect();
+            let mut grouped: HashMap<&str, Vec<Value>> = HashMap::new();
+            for p in &pairs {
+                if let (Some(a), Some(b)) = (
+                    p.get(&this_col).and_then(Value::as_str),
+                    p.get(&other_col).and_then(Value::as_str),
+                ) && let Some(r) = by_id.get(b)
+                {
+                    grouped
+                        .entry(a)
+                        .or_default()
+                        .push(Value::Object((*r).clone()));
+                }
+            }
+            for row in rows.iter_mut() {
+                let list = row
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| grouped.get(id))
+                    .cloned()
+                    .unwrap_or_default();
+                let value = if end.other.is_list {
+                    Value::Array(list)
+                } else {
+                    list.into_iter().next().unwrap_or(Value::Null)
+                };
+                row.insert(name.to_owned(), value);
+            }
+            Ok(())
+        }))
+    }
+}
+
+impl RelationFilters for Query {
+    fn relation_condition(
+        &self,
+        model: &ModelDef,
+        name: &str,
+        nested: &Value,
+        dialect: Dialect,
+    ) -> Option<Result<SimpleExpr, FilterError>> {
+        let end = self.registry.link_field(&model.name, name)?;
+        let (other_module, other_model) = self.registry.entity(&end.other.model)?;
+        let service = crate::framework::data::ModuleService::new(other_module.clone());
+        let inner = match service.condition(other_model, nested, dialect, Some(self)) {
+            Ok(c) => c,
+            Err(e) => return Some(Err(FilterError(e.to_string()))),
+        };
+        let table = end.link.table();
+        let mut matching = Sql::select();
+        matching
+            .column((Alias::new(&other_model.table), Alias::new("id")))
+            .from(Alias::new(&other_model.table))
+            .cond_where(inner)
+            .and_where(col(&other_model.table, "deleted_at").is_null());
+        let mut via = Sql::select();
+        via.column((Alias::new(&table), Alias::new(end.this.column())))
+            .from(Alias::new(&table))
+            .and_where(col(&table, &end.other.column()).in_subquery(matching))
+            .and_where(col(&table, "deleted_at").is_null());
+        Some(Ok(col(&model.table, "id").in_subquery(via)))
+    }
+}
+
+fn text(name: &str) -> ColumnSpec {
+    ColumnSpec {
+        name: name.to_owned(),
+        kind: ColumnKind::Text,
+    }
+}
