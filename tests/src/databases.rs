@@ -10,6 +10,8 @@ use crate::TestPostgres;
 pub struct TestDatabase {
     pub db: Database,
     pub name: &'static str,
+    /// The URL a child process can connect with.
+    pub url: String,
     _sqlite_dir: Option<tempfile::TempDir>,
     _postgres: Option<TestPostgres>,
 }
@@ -24,10 +26,12 @@ async fn connect(url: DatabaseUrl) -> Database {
 /// A fresh SQLite database in a temp folder.
 pub async fn sqlite() -> TestDatabase {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = connect(DatabaseUrl::Sqlite(dir.path().join("test.db"))).await;
+    let path = dir.path().join("test.db");
+    let db = connect(DatabaseUrl::Sqlite(path.clone())).await;
     TestDatabase {
         db,
         name: "sqlite",
+        url: format!("sqlite://{}", path.display()),
         _sqlite_dir: Some(dir),
         _postgres: None,
     }
@@ -40,6 +44,7 @@ pub async fn postgres() -> Option<TestDatabase> {
     Some(TestDatabase {
         db,
         name: "postgres",
+        url: pg.url.clone(),
         _sqlite_dir: None,
         _postgres: Some(pg),
     })

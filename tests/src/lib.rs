@@ -6,6 +6,7 @@
 
 pub mod databases;
 mod host;
+pub mod ledger;
 mod postgres;
 mod project;
 mod redis_fixture;

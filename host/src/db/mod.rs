@@ -9,6 +9,7 @@ mod connect;
 mod error;
 mod exec;
 mod migrate;
+pub mod table;
 mod transaction;
 
 pub use codec::{ColumnKind, ColumnSpec};

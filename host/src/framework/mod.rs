@@ -4,8 +4,10 @@
 
 pub mod data;
 pub mod dml;
+pub mod events;
 pub mod id;
 pub mod links;
 pub mod modules;
 pub mod query;
 pub mod redis;
+pub mod workflows;

@@ -1,0 +1,117 @@
+//! What a step sees while it runs: the workflow input, earlier results, its
+//! transaction, and a way to emit events that are only delivered if the
+//! whole workflow succeeds.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::db::{Database, Exec, Transaction};
+use crate::framework::modules::Registry;
+use crate::framework::query::Query;
+
+/// Everything steps may reach.
+#[derive(Clone)]
+pub struct WorkflowEnv {
+    pub db: Database,
+    pub registry: Arc<Registry>,
+    pub query: Query,
+}
+
+impl WorkflowEnv {
+    pub fn new(db: Database, registry: Arc<Registry>) -> Self {
+        let query = Query::new(registry.clone());
+        Self {
+            db,
+            registry,
+            query,
+        }
+    }
+}
+
+/// An event emitted by a step, held until the workflow finishes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StagedEvent {
+    pub name: String,
+    pub data: Value,
+}
+
+/// The context of one step invocation.
+pub struct StepContext {
+    pub(super) workflow_id: Arc<str>,
+    pub(super) transaction_id: Arc<str>,
+    pub(super) step_id: Arc<str>,
+    pub(super) input: Arc<Value>,
+    pub(super) results: Arc<Map<String, Value>>,
+    pub(super) attempt: u32,
+    pub(super) env: Arc<WorkflowEnv>,
+    pub(super) tx: Transaction,
+    pub(super) events: Vec<StagedEvent>,
+}
+
+impl StepContext {
+    pub fn workflow_id(&self) -> &str {
+        &self.workflow_id
+    }
+    pub fn transaction_id(&self) -> &str {
+        &self.transaction_id
+    }
+    pub fn step_id(&self) -> &str {
+        &self.step_id
+    }
+    /// The step's input (the workflow input, or what its mapper made of it).
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+    /// The output of an earlier step, by step id.
+    pub fn result(&self, step_id: &str) -> Option<&Value> {
+        self.results.get(step_id)
+    }
+    /// 1 on the first attempt.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+    pub fn env(&self) -> &WorkflowEnv {
+        &self.env
+    }
+    /// The step's transaction: committed with its journal entry, rolled back on failure.
+    pub fn exec(&mut self) -> Exec<'_> {
+        Exec::Tx(&mut self.tx)
+    }
+    /// Stages an event: delivered only if the workflow completes.
+    pub fn emit(&mut self, name: &str, data: Value) {
+        self.events.push(StagedEvent {
+            name: name.to_owned(),
+            data,
+        });
+    }
+}
+
+/// The context of one compensation.
+pub struct CompensateContext {
+    pub(super) transaction_id: Arc<str>,
+    pub(super) step_id: Arc<str>,
+    pub(super) data: Value,
+    pub(super) env: Arc<WorkflowEnv>,
+    pub(super) tx: Transaction,
+}
+
+impl CompensateContext {
+    pub fn transaction_id(&self) -> &str {
+        &self.transaction_id
+    }
+    pub fn step_id(&self) -> &str {
+        &self.step_id
+    }
+    /// What the invoke handed over for its compensation.
+    pub fn data(&self) -> &Value {
+        &self.data
+    }
+    pub fn env(&self) -> &WorkflowEnv {
+        &self.env
+    }
+    pub fn exec(&mut self) -> Exec<'_> {
+        Exec::Tx(&mut self.tx)
+    }
+}

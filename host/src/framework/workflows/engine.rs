@@ -1,0 +1,522 @@
+//! Running workflows: steps in order (groups in parallel), retries with
+//! backoff, timeouts, compensation in reverse order on failure, and the
+//! journal written as it goes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use crate::db::{DbError, Exec};
+use crate::framework::id::generate_id;
+
+use super::context::{CompensateContext, StepContext, WorkflowEnv};
+use super::definition::{Node, StepDef, WorkflowDef};
+use super::journal::{self, ExecutionRecord, ExecutionState, StepRecord, StepState};
+use super::step::{StepError, StepFuture, StepHandler, StepOutput};
+
+/// Why a workflow run did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("unknown workflow {0}")]
+    Unknown(String),
+    #[error("workflow {workflow} failed at step {step}: {error}")]
+    Failed {
+        workflow: String,
+        step: String,
+        error: StepError,
+        /// A compensation failed too: the execution needs attention.
+        compensation_failed: bool,
+    },
+    #[error("workflow {workflow} with transaction {transaction_id} is still running")]
+    InProgress {
+        workflow: String,
+        transaction_id: String,
+    },
+    #[error("workflow journal: {0}")]
+    Journal(#[from] DbError),
+}
+
+/// A finished run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowRun {
+    pub transaction_id: String,
+    pub output: Value,
+    /// True when this transaction id had already run and its result was replayed.
+    pub replayed: bool,
+}
+
+type HookMap = HashMap<(String, String), Vec<Arc<dyn StepHandler>>>;
+
+/// Registered workflows and hook handlers, and the machinery to run them.
+pub struct WorkflowEngine {
+    pub(super) env: Arc<WorkflowEnv>,
+    pub(super) workflows: RwLock<HashMap<String, Arc<WorkflowDef>>>,
+    pub(super) hooks: RwLock<HookMap>,
+    /// How often a running execution refreshes its heartbeat.
+    pub heartbeat_every: Duration,
+}
+
+impl WorkflowEngine {
+    pub fn new(env: WorkflowEnv) -> Arc<Self> {
+        Arc::new(Self {
+            env: Arc::new(env),
+            workflows: RwLock::new(HashMap::new()),
+            hooks: RwLock::new(HashMap::new()),
+            heartbeat_every: Duration::from_secs(10),
+        })
+    }
+
+    pub fn env(&self) -> &WorkflowEnv {
+        &self.env
+    }
+
+    /// Makes a workflow runnable (and recoverable) by id.
+    pub fn register(&self, workflow: WorkflowDef) {
+        if let Ok(mut map) = self.workflows.write() {
+            map.insert(workflow.id.clone(), Arc::new(workflow));
+        }
+    }
+
+    /// Attaches a handler to the hook `hook` of `workflow`.
+    pub fn on_hook(&self, workflow: &str, hook: &str, handler: Arc<dyn StepHandler>) {
+        if let Ok(mut map) = self.hooks.write() {
+            map.entry((workflow.to_owned(), hook.to_owned()))
+                .or_default()
+                .push(handler);
+        }
+    }
+
+    pub(super) fn definition(&self, id: &str) -> Option<Arc<WorkflowDef>> {
+        self.workflows.read().ok()?.get(id).cloned()
+    }
+
+    fn hook_handlers(&self, workflow: &str, hook: &str) -> Vec<Arc<dyn StepHandler>> {
+        self.hooks
+            .read()
+            .ok()
+            .and_then(|m| m.get(&(workflow.to_owned(), hook.to_owned())).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Every step of `def` by journal id, with its handler, in run order.
+    pub(super) fn plan(self: &Arc<Self>, def: &WorkflowDef) -> Vec<Vec<StepDef>> {
+        def.nodes
+            .iter()
+            .map(|node| match node {
+                Node::Step(step) => vec![step.clone()],
+                Node::Parallel(steps) => steps.clone(),
+                Node::Workflow {
+                    id,
+                    workflow,
+                    input,
+                } => {
+                    let handler = Arc::new(NestedWorkflow {
+                        engine: Arc::downgrade(self),
+                        workflow: workflow.clone(),
+                    });
+                    let mut step = StepDef::new(id, handler);
+                    step.input = input.clone();
+                    vec![step]
+                }
+                Node::Hook(name) => self
+                    .hook_handlers(&def.id, name)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, h)| StepDef::new(&format!("hook:{name}:{i}"), h))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Runs `workflow_id` with `input`. With a `transaction_id` that ran
+    /// before, returns that run's result instead of running again.
+    pub async fn run(
+        self: &Arc<Self>,
+        workflow_id: &str,
+        transaction_id: Option<&str>,
+        input: Value,
+    ) -> Result<WorkflowRun, WorkflowError> {
+        let def = self
+            .definition(workflow_id)
+            .ok_or_else(|| WorkflowError::Unknown(workflow_id.to_owned()))?;
+        self.register_nested(&def);
+        let transaction_id = transaction_id
+            .map(str::to_owned)
+            .unwrap_or_else(|| generate_id("wftx"));
+        let execution_id = generate_id("wfexec");
+        let db = &self.env.db;
+        if let Some(existing) =
+            journal::insert(db, &execution_id, workflow_id, &transaction_id, &input).await?
+        {
+            return replay(existing);
+        }
+        let heartbeat = self.spawn_heartbeat(execution_id.clone());
+        let result = self
+            .execute(&def, &execution_id, &transaction_id, input)
+            .await;
+        heartbeat.abort();
+        result
+    }
+
+    fn register_nested(&self, def: &WorkflowDef) {
+        for node in &def.nodes {
+            if let Node::Workflow { workflow, .. } = node
+                && self.definition(&workflow.id).is_none()
+            {
+                self.register(workflow.as_ref().clone());
+                self.register_nested(workflow);
+            }
+        }
+    }
+
+    fn spawn_heartbeat(&self, execution_id: String) -> tokio::task::JoinHandle<()> {
+        let db = self.env.db.clone();
+        let every = self.heartbeat_every;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(e) = journal::heartbeat(&db, &execution_id).await {
+                    tracing::warn!(execution = %execution_id, error = %e, "workflow heartbeat failed");
+                }
+            }
+        })
+    }
+
+    async fn execute(
+        self: &Arc<Self>,
+        def: &WorkflowDef,
+        execution_id: &str,
+        transaction_id: &str,
+        input: Value,
+    ) -> Result<WorkflowRun, WorkflowError> {
+        let input = Arc::new(input);
+        let mut results = Map::new();
+        let mut done: Vec<(StepDef, StepRecord)> = Vec::new();
+        let mut position = 0i64;
+        let mut failure: Option<(String, StepError)> = None;
+        for group in self.plan(def) {
+            let snapshot = Arc::new(results.clone());
+            let runs = group.iter().map(|step| {
+                position += 1;
+                self.invoke_step(
+                    def,
+                    execution_id,
+                    transaction_id,
+                    step,
+                    position,
+                    input.clone(),
+                    snapshot.clone(),
+                )
+            });
+            let outcomes = futures::future::join_all(runs.collect::<Vec<_>>()).await;
+            for (step, outcome) in group.into_iter().zip(outcomes) {
+                match outcome {
+                    Ok(record) => {
+                        results.insert(step.id.clone(), record.output.clone());
+                        done.push((step, record));
+                    }
+                    Err(StepFailure::Step(e)) => {
+                        failure.get_or_insert((step.id.clone(), e));
+                    }
+                    Err(StepFailure::Journal(e)) => return Err(e.into()),
+                }
+            }
+            if failure.is_some() {
+                break;
+            }
+        }
+        match failure {
+            None => {
+                let output = def
+                    .result_step
+                    .as_ref()
+                    .and_then(|id| results.get(id))
+                    .or_else(|| done.last().map(|(_, r)| &r.output))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let records: Vec<StepRecord> = done.into_iter().map(|(_, r)| r).collect();
+                self.finalize(execution_id, &records, &output).await?;
+                Ok(WorkflowRun {
+                    transaction_id: transaction_id.to_owned(),
+                    output,
+                    replayed: false,
+                })
+            }
+            Some((step, error)) => {
+                tracing::warn!(workflow = %def.id, transaction = %transaction_id, step = %step, error = %error, "workflow failed; compensating");
+                let compensation_failed = self
+                    .compensate_all(execution_id, transaction_id, done)
+                    .await?;
+                let state = if compensation_failed {
+                    ExecutionState::Failed
+                } else {
+                    ExecutionState::Reverted
+                };
+                let error_json =
+                    json!({ "step": step, "message": error.message, "type": error.kind });
+                journal::finish(
+                    &mut Exec::Db(&self.env.db),
+                    execution_id,
+                    state,
+                    &Value::Null,
+                    &error_json,
+                )
+                .await?;
+                Err(WorkflowError::Failed {
+                    workflow: def.id.clone(),
+                    step,
+                    error,
+                    compensation_failed,
+                })
+            }
+        }
+    }
+
+    /// Marks the execution done and releases its staged events into the
+    /// outbox, in one transaction.
+    pub(super) async fn finalize(
+        &self,
+        execution_id: &str,
+        records: &[StepRecord],
+        output: &Value,
+    ) -> Result<(), DbError> {
+        let mut tx = self.env.db.begin().await?;
+        let mut exec = Exec::Tx(&mut tx);
+        for event in records.iter().flat_map(|r| &r.events) {
+            crate::framework::events::outbox::insert(&mut exec, &event.name, &event.data).await?;
+        }
+        journal::finish(
+            &mut exec,
+            execution_id,
+            ExecutionState::Done,
+            output,
+            &Value::Null,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Compensates completed steps, last first. True when one failed.
+    pub(super) async fn compensate_all(
+        &self,
+        execution_id: &str,
+        transaction_id: &str,
+        mut done: Vec<(StepDef, StepRecord)>,
+    ) -> Result<bool, DbError> {
+        done.sort_by_key(|(_, r)| std::cmp::Reverse(r.position));
+        let mut failed = false;
+        for (step, mut record) in done {
+            if !step.handler.has_compensation() {
+                continue;
+            }
+            record.state = StepState::Compensating;
+            journal::save_step(&mut Exec::Db(&self.env.db), execution_id, &record).await?;
+            let mut ctx = CompensateContext {
+                transaction_id: transaction_id.into(),
+                step_id: step.id.as_str().into(),
+                data: record.compensate_input.clone(),
+                env: self.env.clone(),
+                tx: self.env.db.begin().await?,
+            };
+            match step.handler.compensate(&mut ctx).await {
+                Ok(()) => {
+                    record.state = StepState::Compensated;
+                    journal::save_step(&mut ctx.exec(), execution_id, &record).await?;
+                    ctx.tx.commit().await?;
+                }
+                Err(e) => {
+                    drop(ctx);
+                    failed = true;
+                    tracing::error!(step = %step.id, transaction = %transaction_id, error = %e, "compensation failed");
+                    record.state = StepState::CompensationFailed;
+                    record.error = Some(e.message);
+                    journal::save_step(&mut Exec::Db(&self.env.db), execution_id, &record).await?;
+                }
+            }
+        }
+        Ok(failed)
+    }
+
+    /// Invokes one step with retries; its writes and journal entry commit together.
+    #[allow(clippy::too_many_arguments)]
+    async fn invoke_step(
+        &self,
+        def: &WorkflowDef,
+        execution_id: &str,
+        transaction_id: &str,
+        step: &StepDef,
+        position: i64,
+        input: Arc<Value>,
+        results: Arc<Map<String, Value>>,
+    ) -> Result<StepRecord, StepFailure> {
+        let step_input = match &step.input {
+            Some(mapper) => Arc::new(mapper(&input, &results)),
+            None => input,
+        };
+        let mut record = StepRecord::start(&step.id, position);
+        journal::save_step(&mut Exec::Db(&self.env.db), execution_id, &record).await?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            record.attempts = i64::from(attempt);
+            let mut ctx = StepContext {
+                workflow_id: def.id.as_str().into(),
+                transaction_id: transaction_id.into(),
+                step_id: step.id.as_str().into(),
+                input: step_input.clone(),
+                results: results.clone(),
+                attempt,
+                env: self.env.clone(),
+                tx: self.env.db.begin().await?,
+                events: Vec::new(),
+            };
+            let outcome = match step.timeout {
+                Some(limit) => tokio::time::timeout(limit, step.handler.invoke(&mut ctx))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(StepError::new(format!(
+                            "step timed out after {} ms",
+                            limit.as_millis()
+                        )))
+                    }),
+                None => step.handler.invoke(&mut ctx).await,
+            };
+            match outcome {
+                Ok(StepOutput {
+                    output,
+                    compensate_input,
+                }) => {
+                    record.state = StepState::Done;
+                    record.output = output;
+                    record.compensate_input = compensate_input;
+                    record.events = std::mem::take(&mut ctx.events);
+                    record.ended_at = crate::db::table::now_value().as_str().map(str::to_owned);
+                    record.error = None;
+                    journal::save_step(&mut ctx.exec(), execution_id, &record).await?;
+                    ctx.tx.commit().await?;
+                    return Ok(record);
+                }
+                Err(error) => {
+                    drop(ctx);
+                    record.error = Some(error.message.clone());
+                    if error.permanent || attempt > step.max_retries {
+                        record.state = StepState::Failed;
+                        record.ended_at = crate::db::table::now_value().as_str().map(str::to_owned);
+                        journal::save_step(&mut Exec::Db(&self.env.db), execution_id, &record)
+                            .await?;
+                        return Err(StepFailure::Step(error));
+                    }
+                    let delay = step
+                        .backoff
+                        .saturating_mul(2u32.saturating_pow(attempt - 1));
+                    tracing::info!(step = %step.id, attempt, delay_ms = delay.as_millis() as u64, error = %error, "step failed; retrying");
+                    journal::save_step(&mut Exec::Db(&self.env.db), execution_id, &record).await?;
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// The journal of one execution.
+    pub async fn execution(
+        &self,
+        workflow_id: &str,
+        transaction_id: &str,
+    ) -> Result<Option<ExecutionRecord>, DbError> {
+        journal::load(&self.env.db, workflow_id, transaction_id).await
+    }
+}
+
+enum StepFailure {
+    Step(StepError),
+    Journal(DbError),
+}
+
+impl From<DbError> for StepFailure {
+    fn from(e: DbError) -> Self {
+        Self::Journal(e)
+    }
+}
+
+fn replay(existing: ExecutionRecord) -> Result<WorkflowRun, WorkflowError> {
+    match existing.state {
+        ExecutionState::Done => Ok(WorkflowRun {
+            transaction_id: existing.transaction_id,
+            output: existing.output,
+            replayed: true,
+        }),
+        ExecutionState::Running => Err(WorkflowError::InProgress {
+            workflow: existing.workflow_id,
+            transaction_id: existing.transaction_id,
+        }),
+        ExecutionState::Reverted | ExecutionState::Failed => {
+            let message = existing.error["message"]
+                .as_str()
+                .unwrap_or("failed")
+                .to_owned();
+            let kind = existing.error["type"].as_str().map(str::to_owned);
+            Err(WorkflowError::Failed {
+                workflow: existing.workflow_id,
+                step: existing.error["step"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                error: StepError {
+                    message,
+                    permanent: true,
+                    kind,
+                },
+                compensation_failed: existing.state == ExecutionState::Failed,
+            })
+        }
+    }
+}
+
+/// A nested workflow run as one step: its own journaled execution, compensated
+/// as a whole.
+struct NestedWorkflow {
+    engine: std::sync::Weak<WorkflowEngine>,
+    workflow: Arc<WorkflowDef>,
+}
+
+impl StepHandler for NestedWorkflow {
+    fn invoke<'a>(&'a self, ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+        Box::pin(async move {
+            let engine = self
+                .engine
+                .upgrade()
+                .ok_or_else(|| StepError::new("workflow engine stopped"))?;
+            let tx_id = format!("{}/{}", ctx.transaction_id(), ctx.step_id());
+            match engine
+                .run(&self.workflow.id, Some(&tx_id), ctx.input().clone())
+                .await
+            {
+                Ok(run) => {
+                    Ok(StepOutput::new(run.output)
+                        .compensate_with(json!({ "transaction_id": tx_id })))
+                }
+                Err(WorkflowError::Failed { error, .. }) => Err(error),
+                Err(e) => Err(StepError::new(e.to_string())),
+            }
+        })
+    }
+
+    fn compensate<'a>(&'a self, ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+        Box::pin(async move {
+            let engine = self
+                .engine
+                .upgrade()
+                .ok_or_else(|| StepError::new("workflow engine stopped"))?;
+            let tx_id = ctx.data()["transaction_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            engine
+                .revert(&self.workflow.id, &tx_id)
+                .await
+                .map_err(|e| StepError::new(e.to_string()))
+        })
+    }
+}
