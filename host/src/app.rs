@@ -1,9 +1,11 @@
-//! The state shared by every request: configuration and database pool.
+//! The state shared by every request: configuration, database pool and the
+//! framework runtime.
 
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Database;
+use crate::runtime::Runtime;
 
 /// Cheap to clone: one `Arc` inside.
 #[derive(Clone)]
@@ -14,13 +16,23 @@ pub struct AppState {
 struct Inner {
     config: Config,
     db: Database,
+    runtime: Runtime,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Database) -> Self {
+    pub fn new(config: Config, db: Database, runtime: Runtime) -> Self {
         Self {
-            inner: Arc::new(Inner { config, db }),
+            inner: Arc::new(Inner {
+                config,
+                db,
+                runtime,
+            }),
         }
+    }
+
+    /// Modules, query, workflows and events.
+    pub fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
     }
 
     pub fn config(&self) -> &Config {

@@ -12,6 +12,7 @@ pub mod db;
 pub mod flows;
 pub mod framework;
 pub mod modules;
+pub mod runtime;
 pub mod seed;
 pub mod server;
 pub mod telemetry;

@@ -9,6 +9,7 @@ mod host;
 pub mod ledger;
 mod postgres;
 mod project;
+pub mod recorder;
 mod redis_fixture;
 
 pub use host::HostProcess;

@@ -20,6 +20,8 @@ pub enum CliError {
     MigrationsPending(usize),
     #[error("{0}")]
     InvalidInput(String),
+    #[error("module tables: {0}")]
+    ModuleMigration(#[from] crate::framework::modules::MigrateModulesError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -40,6 +42,8 @@ impl CliError {
             | Self::Redis { .. } => 69,
             Self::Database(_) | Self::Serve(_) | Self::Bind { .. } => 1,
             Self::PendingMigrations { .. } => 75,
+            Self::ModuleMigration(crate::framework::modules::MigrateModulesError::Db(_)) => 1,
+            Self::ModuleMigration(_) => 75,
             Self::MigrationsPending(_) => 1,
             Self::InvalidInput(_) => 65,
         }

@@ -51,10 +51,18 @@ pub struct StartArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Create the database if needed and apply every pending migration.
-    Migrate,
+    /// Create the database if needed and apply every pending migration: core
+    /// migrations, then module and link tables.
+    Migrate(MigrateArgs),
     /// List migrations and whether each is applied. Exits with 1 when some are pending.
     Status,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Also apply changes that destroy data (dropped fields, models or links).
+    #[arg(long)]
+    pub allow_destructive: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,7 +121,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Develop => serve::develop(config).await,
         Command::Start(args) => serve::start(config, args.migrate).await,
-        Command::Db(DbCommand::Migrate) => db::migrate(config).await,
+        Command::Db(DbCommand::Migrate(args)) => db::migrate(config, args.allow_destructive).await,
         Command::Db(DbCommand::Status) => db::status(config).await,
         Command::Seed => db::seed(config).await,
         Command::User(UserCommand::Create(args)) => {

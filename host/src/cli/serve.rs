@@ -10,6 +10,7 @@ use super::db::migrate_database;
 use crate::app::AppState;
 use crate::config::{Config, DEFAULT_SECRET};
 use crate::db::Database;
+use crate::runtime::Runtime;
 use crate::seed::SeedReport;
 
 /// Development: create, migrate and seed as needed, then serve.
@@ -18,32 +19,44 @@ pub(super) async fn develop(config: Config) -> Result<(), CliError> {
         tracing::warn!("using the development secrets; `medusa start` will refuse them");
     }
     let db = Database::connect(&config.database, true).await?;
-    migrate_database(&db).await?;
+    let runtime = Runtime::new(&config, &db, crate::runtime::registry());
+    migrate_database(&db, &runtime, false).await?;
     let seeded = if crate::seed::is_empty(&db).await? {
         Some(crate::seed::seed_demo_store(&db).await?)
     } else {
         None
     };
-    serve(config, db, seeded).await
+    serve(config, db, runtime, seeded).await
 }
 
 /// Production: no seeding; pending migrations are an error unless `migrate`.
 pub(super) async fn start(config: Config, migrate: bool) -> Result<(), CliError> {
     config.ensure_production_secrets()?;
     let db = Database::connect(&config.database, false).await?;
+    let runtime = Runtime::new(&config, &db, crate::runtime::registry());
     if migrate {
-        migrate_database(&db).await?;
+        migrate_database(&db, &runtime, false).await?;
     } else {
-        let pending = db.pending_migrations().await?;
+        let mut pending = db.pending_migrations().await?;
+        if pending == 0 {
+            pending = crate::framework::modules::pending_module_changes(&db, &runtime.registry)
+                .await?
+                .len();
+        }
         if pending > 0 {
             db.close().await;
             return Err(CliError::PendingMigrations { pending });
         }
     }
-    serve(config, db, None).await
+    serve(config, db, runtime, None).await
 }
 
-async fn serve(config: Config, db: Database, seeded: Option<SeedReport>) -> Result<(), CliError> {
+async fn serve(
+    config: Config,
+    db: Database,
+    runtime: Runtime,
+    seeded: Option<SeedReport>,
+) -> Result<(), CliError> {
     if let Some(url) = &config.redis.url {
         crate::framework::redis::ping(url)
             .await
@@ -70,7 +83,9 @@ async fn serve(config: Config, db: Database, seeded: Option<SeedReport>) -> Resu
         .map(|a| a.port())
         .unwrap_or(config.http.port);
     let drain = Duration::from_secs(config.http.shutdown_timeout_secs);
-    let state = AppState::new(config, db.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let background = runtime.start(&config, &db, stopped).await;
+    let state = AppState::new(config, db.clone(), runtime);
     let app = crate::api::router(state);
 
     tracing::info!(address = %addr, "listening");
@@ -79,6 +94,15 @@ async fn serve(config: Config, db: Database, seeded: Option<SeedReport>) -> Resu
         print!("{report}");
     }
     let result = crate::server::serve(listener, app, crate::server::shutdown_signal(), drain).await;
+    let _ = stop.send(true);
+    for task in background {
+        if tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a background task did not stop in time");
+        }
+    }
     db.close().await;
     tracing::info!("stopped");
     result.map_err(CliError::Serve)

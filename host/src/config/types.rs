@@ -19,6 +19,8 @@ pub struct Config {
     pub redis: RedisConfig,
     pub http: HttpConfig,
     pub plugins: Vec<PluginConfig>,
+    pub workflows: WorkflowsConfig,
+    pub events: EventsConfig,
     /// Options per module, keyed by module name (`[modules.product]`).
     pub modules: BTreeMap<String, toml::Table>,
     /// The folder relative paths are resolved against (the config file's folder).
@@ -157,6 +159,49 @@ impl<'de> Deserialize<'de> for DatabaseUrl {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
         Self::parse(&raw).map_err(|e| serde::de::Error::custom(format!("database.url: {e}")))
+    }
+}
+
+/// `[workflows]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkflowsConfig {
+    /// Finished executions are kept this many hours in the journal.
+    pub retention_hours: u64,
+    /// A running execution whose heartbeat is older than this many seconds is
+    /// taken to be orphaned by a dead host and recovered.
+    pub recovery_after_secs: u64,
+}
+
+impl Default for WorkflowsConfig {
+    fn default() -> Self {
+        Self {
+            retention_hours: 24 * 7,
+            recovery_after_secs: 60,
+        }
+    }
+}
+
+/// `[events]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventsConfig {
+    /// Delivery attempts per subscriber before an event is dead-lettered.
+    pub max_attempts: u32,
+    /// Delay before the first retry, in milliseconds (doubled each time).
+    pub backoff_ms: u64,
+    /// Prefix of the Redis stream and consumer groups (hosts sharing one
+    /// store share one namespace).
+    pub redis_namespace: String,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            backoff_ms: 500,
+            redis_namespace: "medusa".into(),
+        }
     }
 }
 

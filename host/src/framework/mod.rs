@@ -6,6 +6,7 @@ pub mod data;
 pub mod dml;
 pub mod events;
 pub mod id;
+pub mod jobs;
 pub mod links;
 pub mod modules;
 pub mod query;

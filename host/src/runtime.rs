@@ -1,0 +1,105 @@
+//! The framework as one host runs it: the module registry, the workflow
+//! engine, the event bus and the job scheduler, started with the server and
+//! stopped with it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::db::Database;
+use crate::framework::events::{EventBus, EventBusConfig, Transport};
+use crate::framework::jobs::{JobDef, Scheduler};
+use crate::framework::modules::{MigrateModulesError, Registry, migrate_modules};
+use crate::framework::query::Query;
+use crate::framework::workflows::{WorkflowEngine, WorkflowEnv};
+
+/// Every module of this host: native ones (and, later, plugin ones).
+pub fn registry() -> Registry {
+    Registry::new()
+}
+
+/// The framework services of a running host.
+#[derive(Clone)]
+pub struct Runtime {
+    pub registry: Arc<Registry>,
+    pub query: Query,
+    pub workflows: Arc<WorkflowEngine>,
+    pub events: Arc<EventBus>,
+    pub jobs: Vec<JobDef>,
+    pub host_id: String,
+}
+
+impl Runtime {
+    pub fn new(config: &Config, db: &Database, registry: Registry) -> Self {
+        let registry = Arc::new(registry);
+        let host_id = crate::framework::id::generate_id("host");
+        let transport = match &config.redis.url {
+            Some(url) => Transport::Redis {
+                url: url.clone(),
+                namespace: config.events.redis_namespace.clone(),
+            },
+            None => Transport::Local,
+        };
+        let events = EventBus::new(
+            db.clone(),
+            transport,
+            EventBusConfig {
+                max_attempts: config.events.max_attempts.max(1),
+                backoff: Duration::from_millis(config.events.backoff_ms),
+                host_id: host_id.clone(),
+                ..Default::default()
+            },
+        );
+        Self {
+            query: Query::new(registry.clone()),
+            workflows: WorkflowEngine::new(WorkflowEnv::new(db.clone(), registry.clone())),
+            registry,
+            events,
+            jobs: Vec::new(),
+            host_id,
+        }
+    }
+
+    /// Brings module and link tables in line with the registry.
+    pub async fn migrate(
+        &self,
+        db: &Database,
+        allow_destructive: bool,
+    ) -> Result<usize, MigrateModulesError> {
+        Ok(migrate_modules(db, &self.registry, allow_destructive)
+            .await?
+            .applied
+            .len())
+    }
+
+    /// Recovers interrupted workflows, purges old journal entries, then runs
+    /// the event dispatcher and the scheduler until `shutdown` fires.
+    pub async fn start(
+        &self,
+        config: &Config,
+        db: &Database,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let recover_after = Duration::from_secs(config.workflows.recovery_after_secs);
+        match self.workflows.recover(recover_after).await {
+            Ok(report) if report != Default::default() => {
+                tracing::info!(?report, "recovered interrupted workflows")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "workflow recovery failed"),
+        }
+        let retention = Duration::from_secs(config.workflows.retention_hours * 3600);
+        if let Err(e) = self.workflows.purge_expired(retention).await {
+            tracing::warn!(error = %e, "workflow journal purge failed");
+        }
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let bus = self.events.clone();
+        let scheduler = Scheduler::new(db.clone(), self.jobs.clone(), &self.host_id);
+        vec![
+            tokio::spawn(bus.run(stopped(shutdown.clone()))),
+            tokio::spawn(scheduler.run(stopped(shutdown))),
+        ]
+    }
+}
