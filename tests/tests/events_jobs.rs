@@ -267,3 +267,62 @@ async fn two_hosts_on_redis_handle_each_event_once_per_subscriber_and_each_tick_
         "each tick ran on one host only: {ticks:?}"
     );
 }
+
+#[tokio::test]
+async fn redis_transport_retries_then_dead_letters() {
+    let Some(redis_url) = medusa_tests::redis_url().await else {
+        return;
+    };
+    let t = databases::sqlite().await;
+    create_tables(&t.db).await;
+    let namespace = format!("medusa-test-{}", ulid::Ulid::new());
+    let url = medusa_host::config::RedisUrl::parse(&redis_url).unwrap();
+    let bus = EventBus::new(
+        t.db.clone(),
+        Transport::Redis {
+            url,
+            namespace: namespace.clone(),
+        },
+        config(),
+    );
+    let mut flaky = Recorder::new("flaky", &["*"], "h", &t.db);
+    Arc::get_mut(&mut flaky).unwrap().failures = 2;
+    let mut hopeless = Recorder::new("hopeless", &["*"], "h", &t.db);
+    Arc::get_mut(&mut hopeless).unwrap().failures = 99;
+    bus.subscribe(flaky);
+    bus.subscribe(hopeless);
+    let id = emit(&t.db, &bus, "order.placed").await;
+    drain(&bus).await;
+    assert_eq!(
+        rows(
+            &t.db,
+            "SELECT event_id, subscriber, CAST(attempt AS TEXT) FROM handled"
+        )
+        .await,
+        vec![vec![id.clone(), "flaky".to_owned(), "3".to_owned()]]
+    );
+    let client = redis::Client::open(redis_url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let dead: redis::streams::StreamRangeReply =
+        redis::AsyncCommands::xrange_all(&mut conn, format!("{namespace}:events:dead"))
+            .await
+            .unwrap();
+    assert_eq!(dead.ids.len(), 1);
+    assert_eq!(
+        dead.ids[0].get::<String>("subscriber").as_deref(),
+        Some("hopeless")
+    );
+    assert_eq!(
+        dead.ids[0].get::<String>("id").as_deref(),
+        Some(id.as_str())
+    );
+    let _: () = redis::AsyncCommands::del(
+        &mut conn,
+        &[
+            format!("{namespace}:events"),
+            format!("{namespace}:events:dead"),
+        ],
+    )
+    .await
+    .unwrap();
+}
