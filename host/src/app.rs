@@ -17,6 +17,7 @@ struct Inner {
     config: Config,
     db: Database,
     runtime: Runtime,
+    key_cache: crate::api::publishable_key::KeyCache,
 }
 
 impl AppState {
@@ -26,8 +27,14 @@ impl AppState {
                 config,
                 db,
                 runtime,
+                key_cache: Default::default(),
             }),
         }
+    }
+
+    /// Recently checked publishable keys.
+    pub fn key_cache(&self) -> &crate::api::publishable_key::KeyCache {
+        &self.inner.key_cache
     }
 
     /// Modules, query, workflows and events.

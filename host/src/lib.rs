@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod flows;
 pub mod framework;
+pub mod links;
 pub mod modules;
 pub mod runtime;
 pub mod seed;

@@ -13,9 +13,17 @@ use crate::framework::modules::{MigrateModulesError, Registry, migrate_modules};
 use crate::framework::query::Query;
 use crate::framework::workflows::{WorkflowEngine, WorkflowEnv};
 
-/// Every module of this host: native ones (and, later, plugin ones).
-pub fn registry() -> Registry {
-    Registry::new()
+/// Every module of this host with the links between them: native ones
+/// (and, later, plugin ones).
+pub fn registry() -> Result<Registry, crate::framework::modules::RegistryError> {
+    let mut registry = Registry::new();
+    for module in crate::modules::definitions() {
+        registry.register(module)?;
+    }
+    for link in crate::links::definitions() {
+        registry.link(link)?;
+    }
+    Ok(registry)
 }
 
 /// The framework services of a running host.
@@ -50,9 +58,11 @@ impl Runtime {
                 ..Default::default()
             },
         );
+        let workflows = WorkflowEngine::new(WorkflowEnv::new(db.clone(), registry.clone()));
+        crate::flows::register(&workflows);
         Self {
             query: Query::new(registry.clone()),
-            workflows: WorkflowEngine::new(WorkflowEnv::new(db.clone(), registry.clone())),
+            workflows,
             registry,
             events,
             jobs: Vec::new(),

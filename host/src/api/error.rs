@@ -142,6 +142,77 @@ impl From<DbError> for ApiError {
     }
 }
 
+impl From<crate::framework::data::ServiceError> for ApiError {
+    fn from(err: crate::framework::data::ServiceError) -> Self {
+        use crate::framework::data::ServiceError as E;
+        match err {
+            E::NotFound { .. } => Self::not_found(err.to_string()),
+            E::InvalidData(message) => Self::invalid_data(message),
+            E::Duplicate(message) => Self::duplicate(message),
+            E::NotOwnModel { .. } => {
+                tracing::error!(error = %err, "a module reached outside itself");
+                Self::unknown()
+            }
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+impl From<crate::framework::query::QueryError> for ApiError {
+    fn from(err: crate::framework::query::QueryError) -> Self {
+        match err {
+            crate::framework::query::QueryError::Service(e) => e.into(),
+            other => Self::invalid_data(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::framework::workflows::StepError> for ApiError {
+    fn from(error: crate::framework::workflows::StepError) -> Self {
+        crate::framework::workflows::WorkflowError::Failed {
+            workflow: String::new(),
+            step: String::new(),
+            error,
+            compensation_failed: false,
+        }
+        .into()
+    }
+}
+
+impl From<crate::framework::workflows::WorkflowError> for ApiError {
+    fn from(err: crate::framework::workflows::WorkflowError) -> Self {
+        use crate::framework::workflows::WorkflowError as W;
+        match err {
+            W::Failed { error, .. } => {
+                let kind = match error.kind.as_deref() {
+                    Some("invalid_data") => ErrorType::InvalidData,
+                    Some("not_allowed") => ErrorType::NotAllowed,
+                    Some("not_found") => ErrorType::NotFound,
+                    Some("duplicate_error") => ErrorType::DuplicateError,
+                    Some("unauthorized") => ErrorType::Unauthorized,
+                    Some("payment_authorization_error") => ErrorType::PaymentAuthorizationError,
+                    Some("conflict") => return Self::conflict(),
+                    _ => {
+                        tracing::error!(error = %error, "workflow failed");
+                        return Self::unknown();
+                    }
+                };
+                let api = Self::new(kind, error.message);
+                match error.code {
+                    Some(code) => api.with_code(code),
+                    None => api,
+                }
+            }
+            W::InProgress { .. } => Self::conflict(),
+            W::Journal(e) => e.into(),
+            W::Unknown(name) => {
+                tracing::error!(workflow = %name, "unknown workflow");
+                Self::unknown()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

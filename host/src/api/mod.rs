@@ -4,14 +4,21 @@
 //! with its own CORS origins and its own 404. Every route registered through
 //! utoipa-axum joins `/openapi.json`.
 
+pub mod auth;
+pub mod auth_token;
 pub mod cors;
+pub mod envelope;
 pub mod error;
 pub mod fallback;
 pub mod health;
 pub mod json;
+pub mod list_query;
 pub mod openapi;
+pub mod publishable_key;
 pub mod query_params;
+pub mod read;
 pub mod request_id;
+pub mod store;
 
 use std::sync::Arc;
 
@@ -40,10 +47,14 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     docs.merge(root_docs);
 
+    let store_routes = store::routes().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        publishable_key::require,
+    ));
     let families = [
-        ("/store", OpenApiRouter::new(), &http.store_cors),
+        ("/store", store_routes, &http.store_cors),
         ("/admin", OpenApiRouter::new(), &http.admin_cors),
-        ("/auth", OpenApiRouter::new(), &http.auth_cors),
+        ("/auth", auth::routes(), &http.auth_cors),
     ];
     let mut app = root;
     for (prefix, routes, origins) in families {

@@ -20,6 +20,10 @@ pub enum CliError {
     MigrationsPending(usize),
     #[error("{0}")]
     InvalidInput(String),
+    #[error("{0}")]
+    Seed(#[from] crate::seed::SeedError),
+    #[error("modules: {0}")]
+    Registry(#[from] crate::framework::modules::RegistryError),
     #[error("module tables: {0}")]
     ModuleMigration(#[from] crate::framework::modules::MigrateModulesError),
     #[error("cannot listen on {addr}: {source}")]
@@ -44,6 +48,8 @@ impl CliError {
             Self::PendingMigrations { .. } => 75,
             Self::ModuleMigration(crate::framework::modules::MigrateModulesError::Db(_)) => 1,
             Self::ModuleMigration(_) => 75,
+            Self::Registry(_) => 78,
+            Self::Seed(_) => 1,
             Self::MigrationsPending(_) => 1,
             Self::InvalidInput(_) => 65,
         }

@@ -19,10 +19,10 @@ pub(super) async fn develop(config: Config) -> Result<(), CliError> {
         tracing::warn!("using the development secrets; `medusa start` will refuse them");
     }
     let db = Database::connect(&config.database, true).await?;
-    let runtime = Runtime::new(&config, &db, crate::runtime::registry());
+    let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
     migrate_database(&db, &runtime, false).await?;
-    let seeded = if crate::seed::is_empty(&db).await? {
-        Some(crate::seed::seed_demo_store(&db).await?)
+    let seeded = if crate::seed::is_empty(&db, &runtime.registry).await? {
+        Some(crate::seed::seed_demo_store(&db, &runtime.registry).await?)
     } else {
         None
     };
@@ -33,7 +33,7 @@ pub(super) async fn develop(config: Config) -> Result<(), CliError> {
 pub(super) async fn start(config: Config, migrate: bool) -> Result<(), CliError> {
     config.ensure_production_secrets()?;
     let db = Database::connect(&config.database, false).await?;
-    let runtime = Runtime::new(&config, &db, crate::runtime::registry());
+    let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
     if migrate {
         migrate_database(&db, &runtime, false).await?;
     } else {

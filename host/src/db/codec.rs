@@ -163,7 +163,8 @@ pub fn raw_decimal(value: &Value) -> Option<Value> {
         .map(|d| serde_json::json!({ "value": d.normalize().to_string(), "precision": 20 }))
 }
 
-fn decimal_to_json(d: Decimal) -> Value {
+/// A decimal as a JSON number (exact digits where JSON can hold them).
+pub fn decimal_to_json(d: Decimal) -> Value {
     d.normalize()
         .to_string()
         .parse::<serde_json::Number>()

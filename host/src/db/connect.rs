@@ -94,7 +94,9 @@ impl Database {
     /// Starts a transaction: the normal way to write.
     pub async fn begin(&self) -> Result<Transaction, DbError> {
         Ok(match self {
-            Self::Sqlite(pool) => Transaction::Sqlite(pool.begin().await?),
+            // IMMEDIATE: take the write lock up front, so concurrent writers wait
+            // (busy timeout) instead of failing when a read would upgrade.
+            Self::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
     }

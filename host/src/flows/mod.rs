@@ -1,3 +1,15 @@
-//! Core flows: writes that compose several modules.
+//! Core flows: writes that compose several modules, as workflows on the
+//! framework's engine (compensated on failure, journaled, emitting events).
 
+pub mod cart;
 pub mod create_admin_user;
+pub mod customer;
+
+use crate::framework::workflows::WorkflowEngine;
+
+/// Registers every core workflow with `engine`.
+pub fn register(engine: &WorkflowEngine) {
+    for workflow in cart::workflows().into_iter().chain(customer::workflows()) {
+        engine.register(workflow);
+    }
+}

@@ -274,6 +274,31 @@ mod tests {
     }
 
     #[test]
+    fn long_index_names_are_shortened_deterministically() {
+        let a = index_name(
+            "product_product_variant_inventory_inventory_item",
+            &["product_variant_id", "inventory_item_id"],
+            true,
+        );
+        let b = index_name(
+            "product_product_variant_inventory_inventory_item",
+            &["product_variant_id", "inventory_item_other"],
+            true,
+        );
+        assert!(a.len() <= 60 && b.len() <= 60);
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            index_name(
+                "product_product_variant_inventory_inventory_item",
+                &["product_variant_id", "inventory_item_id"],
+                true
+            )
+        );
+        assert_eq!(index_name("post", &["title"], false), "IDX_post_title");
+    }
+
+    #[test]
     fn string_defaults_are_escaped() {
         let m = ModelDef::new("a", "a").text("t").default("it's");
         assert!(create_model(&m, Dialect::Sqlite)[0].contains("DEFAULT 'it''s'"));

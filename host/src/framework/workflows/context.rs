@@ -72,8 +72,10 @@ impl StepContext {
     pub fn attempt(&self) -> u32 {
         self.attempt
     }
-    pub fn env(&self) -> &WorkflowEnv {
-        &self.env
+    /// What steps may reach (cheap to clone out, so it can be used while the
+    /// transaction is borrowed).
+    pub fn env(&self) -> Arc<WorkflowEnv> {
+        self.env.clone()
     }
     /// The step's transaction: committed with its journal entry, rolled back on failure.
     pub fn exec(&mut self) -> Exec<'_> {
@@ -108,8 +110,8 @@ impl CompensateContext {
     pub fn data(&self) -> &Value {
         &self.data
     }
-    pub fn env(&self) -> &WorkflowEnv {
-        &self.env
+    pub fn env(&self) -> Arc<WorkflowEnv> {
+        self.env.clone()
     }
     pub fn exec(&mut self) -> Exec<'_> {
         Exec::Tx(&mut self.tx)

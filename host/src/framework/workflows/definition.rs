@@ -37,6 +37,15 @@ impl StepDef {
         }
     }
 
+    /// A step from plain functions.
+    pub fn func(
+        id: &str,
+        invoke: super::step::InvokeFn,
+        compensate: Option<super::step::CompensateFn>,
+    ) -> Self {
+        Self::new(id, Arc::new(super::step::FnStep { invoke, compensate }))
+    }
+
     pub fn retries(mut self, max_retries: u32, backoff: Duration) -> Self {
         self.max_retries = max_retries;
         self.backoff = backoff;

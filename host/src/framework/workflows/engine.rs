@@ -440,6 +440,8 @@ impl From<DbError> for StepFailure {
     }
 }
 
+// The error is returned once per replayed request; boxing it would cost every caller.
+#[allow(clippy::result_large_err)]
 fn replay(existing: ExecutionRecord) -> Result<WorkflowRun, WorkflowError> {
     match existing.state {
         ExecutionState::Done => Ok(WorkflowRun {
@@ -457,6 +459,7 @@ fn replay(existing: ExecutionRecord) -> Result<WorkflowRun, WorkflowError> {
                 .unwrap_or("failed")
                 .to_owned();
             let kind = existing.error["type"].as_str().map(str::to_owned);
+            let code = existing.error["code"].as_str().map(str::to_owned);
             Err(WorkflowError::Failed {
                 workflow: existing.workflow_id,
                 step: existing.error["step"]
@@ -467,6 +470,7 @@ fn replay(existing: ExecutionRecord) -> Result<WorkflowRun, WorkflowError> {
                     message,
                     permanent: true,
                     kind,
+                    code,
                 },
                 compensation_failed: existing.state == ExecutionState::Failed,
             })

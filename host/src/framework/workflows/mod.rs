@@ -36,4 +36,4 @@ pub use definition::{InputMapper, Node, StepDef, WorkflowDef};
 pub use engine::{WorkflowEngine, WorkflowError, WorkflowRun};
 pub use journal::{ExecutionRecord, ExecutionState, StepRecord, StepState};
 pub use recovery::RecoveryReport;
-pub use step::{StepError, StepFuture, StepHandler, StepOutput};
+pub use step::{CompensateFn, FnStep, InvokeFn, StepError, StepFuture, StepHandler, StepOutput};

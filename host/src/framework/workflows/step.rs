@@ -19,6 +19,8 @@ pub struct StepError {
     pub permanent: bool,
     /// Medusa error type to answer with (`invalid_data`, `not_allowed`, ...).
     pub kind: Option<String>,
+    /// Medusa error code, when there is one.
+    pub code: Option<String>,
 }
 
 impl StepError {
@@ -28,7 +30,14 @@ impl StepError {
             message: message.into(),
             permanent: false,
             kind: None,
+            code: None,
         }
+    }
+
+    /// Adds Medusa's machine-readable `code` (e.g. `insufficient_inventory`).
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_owned());
+        self
     }
 
     /// A failure that retrying cannot fix (bad input, business rule).
@@ -37,6 +46,7 @@ impl StepError {
             message: message.into(),
             permanent: true,
             kind: Some(kind.to_owned()),
+            code: None,
         }
     }
 }
@@ -95,5 +105,33 @@ pub trait StepHandler: Send + Sync + 'static {
     /// False when there is nothing to undo (journaled as "no compensation").
     fn has_compensation(&self) -> bool {
         true
+    }
+}
+
+/// An invoke written as a plain function.
+pub type InvokeFn = for<'a> fn(&'a mut StepContext) -> StepFuture<'a, StepOutput>;
+/// A compensation written as a plain function.
+pub type CompensateFn = for<'a> fn(&'a mut CompensateContext) -> StepFuture<'a, ()>;
+
+/// A step made of plain functions.
+pub struct FnStep {
+    pub invoke: InvokeFn,
+    pub compensate: Option<CompensateFn>,
+}
+
+impl StepHandler for FnStep {
+    fn invoke<'a>(&'a self, ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+        (self.invoke)(ctx)
+    }
+
+    fn compensate<'a>(&'a self, ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+        match self.compensate {
+            Some(f) => f(ctx),
+            None => Box::pin(async { Ok(()) }),
+        }
+    }
+
+    fn has_compensation(&self) -> bool {
+        self.compensate.is_some()
     }
 }

@@ -3,5 +3,8 @@
 mod identity;
 mod password;
 
-pub use identity::{AuthError, create_emailpass_identity};
+pub use identity::{
+    AuthError, EmailPassIdentity, app_metadata, create_emailpass_identity, find_emailpass,
+    identity_email, register_emailpass, set_app_metadata,
+};
 pub use password::{hash_password, verify_password};

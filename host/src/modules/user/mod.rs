@@ -2,4 +2,4 @@
 
 mod service;
 
-pub use service::{NewUser, User, UserError, count_users, create_user};
+pub use service::{NewUser, User, UserError, count_users, create_user, normalize_email};

@@ -1,0 +1,643 @@
+//! `complete-cart` (§2.8): claim the cart, authorize the payment, create the
+//! order, reserve stock (atomically: concurrent checkouts never oversell),
+//! consume promotion budgets, link the order, and emit `order.placed`. Any
+//! failure compensates what was done; completing a completed cart returns
+//! its order.
+
+use serde_json::{Value, json};
+
+use crate::db::Exec;
+use crate::framework::data::FindOptions;
+use crate::framework::links::{self, LinkRef};
+use crate::framework::workflows::{
+    CompensateContext, StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef,
+    WorkflowEnv,
+};
+use crate::modules::{cart::claim, inventory::reserve, promotion::budget};
+
+use super::read::load_cart;
+use super::support::{obj, svc, text};
+
+pub const COMPLETE_CART: &str = "complete-cart";
+
+pub fn workflow() -> WorkflowDef {
+    WorkflowDef::new(COMPLETE_CART)
+        .step(StepDef::func("claim-cart", claim_cart, Some(release_cart)))
+        .step(StepDef::func(
+            "authorize-payment",
+            authorize_payment,
+            Some(cancel_authorization),
+        ))
+        .step(
+            StepDef::func("create-order", create_order, Some(delete_order))
+                .retries(5, std::time::Duration::from_millis(5)),
+        )
+        .step(StepDef::func(
+            "reserve-inventory",
+            reserve_inventory,
+            Some(release_inventory),
+        ))
+        .step(StepDef::func(
+            "register-promotion-usage",
+            use_promotions,
+            Some(restore_promotions),
+        ))
+        .step(StepDef::func("link-order", link_order, Some(unlink_order)))
+        .returns("link-order")
+}
+
+async fn existing_order(
+    exec: &mut Exec<'_>,
+    env: &WorkflowEnv,
+    cart_id: &str,
+) -> Result<Option<String>, StepError> {
+    let linked = links::list(exec, &env.registry, "cart", cart_id)
+        .await
+        .map_err(|e| StepError::new(e.to_string()))?;
+    Ok(linked["order"]
+        .as_array()
+        .and_then(|o| o.first())
+        .and_then(text))
+}
+
+/// The step is a no-op when the cart had been completed already.
+fn done_before(ctx: &StepContext) -> Option<Value> {
+    ctx.result("claim-cart")
+        .filter(|r| !r["order_id"].is_null())
+        .cloned()
+}
+
+fn claim_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let cart_id = text(&ctx.input()["cart_id"]).unwrap_or_default();
+        let mut exec = ctx.exec();
+        let cart = load_cart(&mut exec, &env.query, &cart_id).await?;
+        if !cart["completed_at"].is_null() {
+            return match existing_order(&mut exec, &env, &cart_id).await? {
+                Some(order) => Ok(StepOutput::new(json!({ "order_id": order }))),
+                None => Err(StepError::permanent(
+                    "conflict",
+                    "The cart is being completed by another request",
+                )),
+            };
+        }
+        let collection = &cart["payment_collection"];
+        if collection.is_null() {
+            return Err(StepError::permanent(
+                "invalid_data",
+                "Payment collection has not been initiated for cart",
+            ));
+        }
+        if collection["payment_sessions"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+        {
+            return Err(StepError::permanent(
+                "invalid_data",
+                "Payment sessions are required to complete cart",
+            ));
+        }
+        if !claim::claim(&mut exec, &cart_id).await? {
+            return Err(StepError::permanent(
+                "conflict",
+                "The cart is being completed by another request",
+            ));
+        }
+        Ok(StepOutput::new(json!({ "order_id": null, "cart": cart }))
+            .compensate_with(json!({ "cart_id": cart_id })))
+    })
+}
+
+fn release_cart<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let cart_id = text(&ctx.data()["cart_id"]).unwrap_or_default();
+        claim::release(&mut ctx.exec(), &cart_id).await?;
+        Ok(())
+    })
+}
+
+fn cart_of(ctx: &StepContext) -> Value {
+    ctx.result("claim-cart")
+        .map(|r| r["cart"].clone())
+        .unwrap_or(Value::Null)
+}
+
+fn authorize_payment<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        if done_before(ctx).is_some() {
+            return Ok(StepOutput::new(Value::Null));
+        }
+        let env = ctx.env();
+        let cart = cart_of(ctx);
+        let collection = &cart["payment_collection"];
+        let session = collection["payment_sessions"]
+            .as_array()
+            .and_then(|s| s.first())
+            .cloned()
+            .unwrap_or(Value::Null);
+        let payment = svc(&env, "payment")?;
+        let mut exec = ctx.exec();
+        let now = crate::db::table::now_value();
+        let session_id = text(&session["id"]).unwrap_or_default();
+        let collection_id = text(&collection["id"]).unwrap_or_default();
+        payment
+            .update_by_id(
+                &mut exec,
+                "payment_session",
+                &session_id,
+                &obj(json!({ "status": "authorized", "authorized_at": now })),
+            )
+            .await?;
+        let created = payment
+            .create(
+                &mut exec,
+                "payment",
+                vec![obj(json!({
+                    "payment_collection_id": collection_id, "payment_session_id": session_id, "provider_id": session["provider_id"],
+                    "amount": cart["total"], "currency_code": cart["currency_code"], "data": session["data"],
+                }))],
+            )
+            .await?;
+        payment
+            .update_by_id(&mut exec, "payment_collection", &collection_id, &obj(json!({ "status": "authorized", "authorized_amount": cart["total"], "amount": cart["total"] })))
+            .await?;
+        let payment_id = created
+            .first()
+            .map(|p| p["id"].clone())
+            .unwrap_or(Value::Null);
+        Ok(StepOutput::new(json!({ "payment_id": payment_id }))
+            .compensate_with(json!({ "payment_id": payment_id, "session_id": session_id, "collection_id": collection_id })))
+    })
+}
+
+fn cancel_authorization<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let data = ctx.data().clone();
+        let payment = svc(&env, "payment")?;
+        let mut exec = ctx.exec();
+        if let Some(id) = text(&data["payment_id"]) {
+            payment.delete(&mut exec, "payment", &[id]).await?;
+        }
+        let session = text(&data["session_id"]).unwrap_or_default();
+        payment
+            .update_by_id(
+                &mut exec,
+                "payment_session",
+                &session,
+                &obj(json!({ "status": "pending", "authorized_at": null })),
+            )
+            .await?;
+        let collection = text(&data["collection_id"]).unwrap_or_default();
+        payment
+            .update_by_id(
+                &mut exec,
+                "payment_collection",
+                &collection,
+                &obj(json!({ "status": "not_paid", "authorized_amount": null })),
+            )
+            .await?;
+        Ok(())
+    })
+}
+
+const LINE_FIELDS: [&str; 22] = [
+    "title",
+    "subtitle",
+    "thumbnail",
+    "quantity",
+    "variant_id",
+    "product_id",
+    "product_title",
+    "product_description",
+    "product_subtitle",
+    "product_type",
+    "product_collection",
+    "product_handle",
+    "variant_sku",
+    "variant_barcode",
+    "variant_title",
+    "variant_option_values",
+    "requires_shipping",
+    "is_discountable",
+    "is_tax_inclusive",
+    "compare_at_unit_price",
+    "unit_price",
+    "metadata",
+];
+const ADDRESS_FIELDS: [&str; 11] = [
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "country_code",
+    "province",
+    "postal_code",
+    "phone",
+    "metadata",
+];
+const TAX_FIELDS: [&str; 5] = ["code", "rate", "description", "tax_rate_id", "provider_id"];
+const ADJUSTMENT_FIELDS: [&str; 5] = [
+    "code",
+    "amount",
+    "promotion_id",
+    "description",
+    "provider_id",
+];
+
+fn pick(source: &Value, fields: &[&str]) -> serde_json::Map<String, Value> {
+    fields
+        .iter()
+        .map(|f| ((*f).to_owned(), source[*f].clone()))
+        .collect()
+}
+
+fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        if let Some(done) = done_before(ctx) {
+            return Ok(StepOutput::new(done));
+        }
+        let env = ctx.env();
+        let cart = cart_of(ctx);
+        let orders = svc(&env, "order")?;
+        let mut exec = ctx.exec();
+        let last = orders
+            .list(
+                &mut exec,
+                "order",
+                &Value::Null,
+                &FindOptions {
+                    limit: Some(1),
+                    order: vec![crate::framework::data::OrderBy::parse("-display_id")],
+                    with_deleted: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let display_id = last
+            .first()
+            .and_then(|o| o["display_id"].as_i64())
+            .unwrap_or(0)
+            + 1;
+        let address = |v: &Value| (!v.is_null()).then(|| pick(v, &ADDRESS_FIELDS));
+        let addresses: Vec<_> = [
+            address(&cart["shipping_address"]),
+            address(&cart["billing_address"]),
+        ]
+        .into_iter()
+        .collect();
+        let mut address_ids = Vec::new();
+        for a in addresses {
+            address_ids.push(match a {
+                Some(row) => orders
+                    .create(&mut exec, "order_address", vec![row])
+                    .await?
+                    .first()
+                    .map(|r| r["id"].clone())
+                    .unwrap_or(Value::Null),
+                None => Value::Null,
+            });
+        }
+        let order_row = obj(json!({
+            "display_id": display_id, "region_id": cart["region_id"], "customer_id": cart["customer_id"],
+            "sales_channel_id": cart["sales_channel_id"], "email": cart["email"], "currency_code": cart["currency_code"],
+            "shipping_address_id": address_ids[0], "billing_address_id": address_ids[1], "metadata": cart["metadata"],
+        }));
+        let order = match orders.create(&mut exec, "order", vec![order_row]).await {
+            Ok(mut rows) => rows.remove(0),
+            // Another order took this display id: retry with the next one.
+            Err(crate::framework::data::ServiceError::Duplicate(m)) => {
+                return Err(StepError::new(m));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let order_id = text(&order["id"]).unwrap_or_default();
+        let items: Vec<Value> = cart["items"].as_array().cloned().unwrap_or_default();
+        let rows = items
+            .iter()
+            .map(|i| {
+                let mut row = pick(i, &LINE_FIELDS);
+                row.insert("order_id".into(), json!(order_id));
+                row
+            })
+            .collect();
+        let created = orders.create(&mut exec, "order_line_item", rows).await?;
+        let mut line_map = Vec::new();
+        for (cart_line, order_line) in items.iter().zip(&created) {
+            let id = order_line["id"].clone();
+            line_map.push(json!({ "order_line_id": id, "variant_id": cart_line["variant_id"], "quantity": cart_line["quantity"] }));
+            let taxes = cart_line["tax_lines"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let mut r = pick(t, &TAX_FIELDS);
+                    r.insert("item_id".into(), id.clone());
+                    r
+                })
+                .collect();
+            orders
+                .create(&mut exec, "order_line_item_tax_line", taxes)
+                .await?;
+            let adjustments = cart_line["adjustments"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let mut r = pick(a, &ADJUSTMENT_FIELDS);
+                    r.insert("item_id".into(), id.clone());
+                    r
+                })
+                .collect();
+            orders
+                .create(&mut exec, "order_line_item_adjustment", adjustments)
+                .await?;
+        }
+        for method in cart["shipping_methods"].as_array().into_iter().flatten() {
+            let mut row = pick(
+                method,
+                &[
+                    "name",
+                    "description",
+                    "amount",
+                    "is_tax_inclusive",
+                    "shipping_option_id",
+                    "data",
+                    "metadata",
+                ],
+            );
+            row.insert("order_id".into(), json!(order_id));
+            let created = orders
+                .create(&mut exec, "order_shipping_method", vec![row])
+                .await?;
+            let id = created
+                .first()
+                .map(|m| m["id"].clone())
+                .unwrap_or(Value::Null);
+            let taxes = method["tax_lines"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let mut r = pick(t, &TAX_FIELDS);
+                    r.insert("shipping_method_id".into(), id.clone());
+                    r
+                })
+                .collect();
+            orders
+                .create(&mut exec, "order_shipping_method_tax_line", taxes)
+                .await?;
+            let adjustments = method["adjustments"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let mut r = pick(a, &ADJUSTMENT_FIELDS);
+                    r.insert("shipping_method_id".into(), id.clone());
+                    r
+                })
+                .collect();
+            orders
+                .create(&mut exec, "order_shipping_method_adjustment", adjustments)
+                .await?;
+        }
+        Ok(
+            StepOutput::new(json!({ "order_id": order_id, "lines": line_map }))
+                .compensate_with(json!({ "order_id": order_id, "addresses": address_ids })),
+        )
+    })
+}
+
+fn delete_order<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let data = ctx.data().clone();
+        let orders = svc(&env, "order")?;
+        let mut exec = ctx.exec();
+        let order_id = text(&data["order_id"]).unwrap_or_default();
+        orders.delete(&mut exec, "order", &[order_id]).await?;
+        let addresses: Vec<String> = data["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(text)
+            .collect();
+        orders
+            .delete(&mut exec, "order_address", &addresses)
+            .await?;
+        Ok(())
+    })
+}
+
+fn reserve_inventory<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        if done_before(ctx).is_some() {
+            return Ok(StepOutput::new(Value::Null));
+        }
+        let env = ctx.env();
+        let lines = ctx
+            .result("create-order")
+            .map(|r| r["lines"].clone())
+            .unwrap_or(Value::Null);
+        let lines: Vec<Value> = lines.as_array().cloned().unwrap_or_default();
+        let variant_ids: Vec<String> = lines
+            .iter()
+            .filter_map(|l| text(&l["variant_id"]))
+            .collect();
+        let mut exec = ctx.exec();
+        let variants = if variant_ids.is_empty() {
+            Vec::new()
+        } else {
+            super::pricing::load_variants(&mut exec, &env.query, &variant_ids).await?
+        };
+        let inventory = svc(&env, "inventory")?;
+        let mut reserved = Vec::new();
+        for line in &lines {
+            let Some(variant) = variants.iter().find(|v| v["id"] == line["variant_id"]) else {
+                continue;
+            };
+            if variant["manage_inventory"] == false || variant["allow_backorder"] == true {
+                continue;
+            }
+            let quantity = line["quantity"].as_i64().unwrap_or(0);
+            for item in variant["inventory_items"].as_array().into_iter().flatten() {
+                let item_id = text(&item["id"]).unwrap_or_default();
+                let mut levels: Vec<&Value> = item["location_levels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                levels.sort_by_key(|l| {
+                    std::cmp::Reverse(
+                        l["stocked_quantity"].as_i64().unwrap_or(0)
+                            - l["reserved_quantity"].as_i64().unwrap_or(0),
+                    )
+                });
+                let mut done = None;
+                for level in levels {
+                    let location = text(&level["location_id"]).unwrap_or_default();
+                    if reserve::reserve(&mut exec, &item_id, &location, quantity).await? {
+                        done = Some(location);
+                        break;
+                    }
+                }
+                let Some(location) = done else {
+                    return Err(StepError::permanent(
+                        "not_allowed",
+                        "Some variant does not have the required inventory",
+                    )
+                    .with_code("insufficient_inventory"));
+                };
+                let row = obj(
+                    json!({ "inventory_item_id": item_id, "location_id": location, "quantity": quantity, "line_item_id": line["order_line_id"] }),
+                );
+                let created = inventory
+                    .create(&mut exec, "reservation_item", vec![row])
+                    .await?;
+                reserved.push(json!({ "reservation": created.first().map(|r| r["id"].clone()), "item": item_id, "location": location, "quantity": quantity }));
+            }
+        }
+        Ok(StepOutput::new(json!({ "reservations": reserved.len() }))
+            .compensate_with(json!({ "reserved": reserved })))
+    })
+}
+
+fn release_inventory<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let reserved = ctx.data()["reserved"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let inventory = svc(&env, "inventory")?;
+        let mut exec = ctx.exec();
+        for r in reserved {
+            let (item, location) = (
+                text(&r["item"]).unwrap_or_default(),
+                text(&r["location"]).unwrap_or_default(),
+            );
+            reserve::release(
+                &mut exec,
+                &item,
+                &location,
+                r["quantity"].as_i64().unwrap_or(0),
+            )
+            .await?;
+            if let Some(id) = text(&r["reservation"]) {
+                inventory
+                    .delete(&mut exec, "reservation_item", &[id])
+                    .await?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn use_promotions<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        if done_before(ctx).is_some() {
+            return Ok(StepOutput::new(Value::Null));
+        }
+        let cart = cart_of(ctx);
+        let mut exec = ctx.exec();
+        let mut used = Vec::new();
+        for promo in cart["promotions"].as_array().into_iter().flatten() {
+            let budget = &promo["campaign"]["budget"];
+            let Some(budget_id) = text(&budget["id"]) else {
+                continue;
+            };
+            let amount = if budget["type"] == "spend" {
+                let code = promo["code"].clone();
+                cart["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|i| i["adjustments"].as_array().cloned().unwrap_or_default())
+                    .filter(|a| a["code"] == code)
+                    .filter_map(|a| a["amount"].as_f64())
+                    .sum()
+            } else {
+                1.0
+            };
+            if !budget::consume(&mut exec, &budget_id, amount).await? {
+                return Err(StepError::permanent(
+                    "not_allowed",
+                    format!(
+                        "Promotion {} has reached its usage limit",
+                        promo["code"].as_str().unwrap_or_default()
+                    ),
+                ));
+            }
+            used.push(json!({ "budget": budget_id, "amount": amount }));
+        }
+        Ok(StepOutput::new(json!({ "used": used.len() })).compensate_with(json!({ "used": used })))
+    })
+}
+
+fn restore_promotions<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let used = ctx.data()["used"].as_array().cloned().unwrap_or_default();
+        let mut exec = ctx.exec();
+        for u in used {
+            budget::restore(
+                &mut exec,
+                u["budget"].as_str().unwrap_or_default(),
+                u["amount"].as_f64().unwrap_or(0.0),
+            )
+            .await?;
+        }
+        Ok(())
+    })
+}
+
+fn link_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        if let Some(done) = done_before(ctx) {
+            return Ok(StepOutput::new(json!({ "order_id": done["order_id"] })));
+        }
+        let env = ctx.env();
+        let cart = cart_of(ctx);
+        let order_id = ctx
+            .result("create-order")
+            .and_then(|r| text(&r["order_id"]))
+            .unwrap_or_default();
+        let cart_id = text(&cart["id"]).unwrap_or_default();
+        let mut refs = vec![LinkRef::new("order", &order_id, "cart", &cart_id)];
+        if let Some(collection) = text(&cart["payment_collection"]["id"]) {
+            refs.push(LinkRef::new(
+                "order",
+                &order_id,
+                "payment_collection",
+                &collection,
+            ));
+        }
+        for promo in cart["promotions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| text(&p["id"]))
+        {
+            refs.push(LinkRef::new("order", &order_id, "promotion", &promo));
+        }
+        links::create(&mut ctx.exec(), &env.registry, &refs)
+            .await
+            .map_err(|e| StepError::new(e.to_string()))?;
+        ctx.emit("order.placed", json!({ "id": order_id }));
+        Ok(StepOutput::new(json!({ "order_id": order_id }))
+            .compensate_with(json!({ "order_id": order_id })))
+    })
+}
+
+fn unlink_order<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let order_id = text(&ctx.data()["order_id"]).unwrap_or_default();
+        links::on_deleted(&mut ctx.exec(), &env.registry, "order", &[order_id])
+            .await
+            .map_err(|e| StepError::new(e.to_string()))?;
+        Ok(())
+    })
+}

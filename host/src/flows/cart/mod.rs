@@ -1,0 +1,103 @@
+//! Cart workflows: create, update (addresses, region, email, promotion
+//! codes), line items, shipping method, payment collection and session, and
+//! completion. Each change is followed by `refresh-cart` (adjustments, tax
+//! lines, payment amount), and emits the spec's events.
+
+mod complete;
+pub mod pricing;
+mod read;
+mod refresh;
+mod shipping;
+mod steps;
+mod support;
+
+pub use complete::COMPLETE_CART;
+pub use read::{CART_FIELDS, attach_variants, load_cart};
+pub use shipping::options_for_cart;
+
+use crate::framework::workflows::{StepDef, WorkflowDef};
+
+pub const CREATE_CART: &str = "create-cart";
+pub const UPDATE_CART: &str = "update-cart";
+pub const ADD_LINE_ITEM: &str = "add-line-item";
+pub const UPDATE_LINE_ITEM: &str = "update-line-item";
+pub const DELETE_LINE_ITEM: &str = "delete-line-item";
+pub const ADD_SHIPPING_METHOD: &str = "add-shipping-method";
+pub const CREATE_PAYMENT_COLLECTION: &str = "create-payment-collection";
+pub const CREATE_PAYMENT_SESSION: &str = "create-payment-session";
+
+/// `step`, then `refresh-cart` on the cart it reports (`{"id": cart_id}`).
+fn refreshed(id: &str, step: StepDef) -> WorkflowDef {
+    let first = step.id.clone();
+    let refresh = StepDef::func("refresh-cart", steps::refresh_cart, None)
+        .input(move |_, results| serde_json::json!({ "cart_id": results.get(&first).map(|r| r["id"].clone()) }));
+    WorkflowDef::new(id)
+        .step(step)
+        .step(refresh)
+        .returns("refresh-cart")
+}
+
+/// Every cart workflow.
+pub fn workflows() -> Vec<WorkflowDef> {
+    vec![
+        refreshed(
+            CREATE_CART,
+            StepDef::func(
+                "create-cart",
+                steps::create_cart,
+                Some(steps::undo_create_cart),
+            ),
+        ),
+        refreshed(
+            UPDATE_CART,
+            StepDef::func(
+                "update-cart",
+                steps::update_cart,
+                Some(steps::undo_update_cart),
+            ),
+        ),
+        refreshed(
+            ADD_LINE_ITEM,
+            StepDef::func(
+                "add-line-item",
+                steps::add_line_item,
+                Some(steps::undo_add_line_item),
+            ),
+        ),
+        refreshed(
+            UPDATE_LINE_ITEM,
+            StepDef::func(
+                "update-line-item",
+                steps::update_line_item,
+                Some(steps::restore_line),
+            ),
+        ),
+        refreshed(
+            DELETE_LINE_ITEM,
+            StepDef::func(
+                "delete-line-item",
+                steps::delete_line_item,
+                Some(steps::restore_line),
+            ),
+        ),
+        refreshed(
+            ADD_SHIPPING_METHOD,
+            StepDef::func(
+                "add-shipping-method",
+                steps::add_shipping_method,
+                Some(steps::undo_add_shipping_method),
+            ),
+        ),
+        WorkflowDef::new(CREATE_PAYMENT_COLLECTION).step(StepDef::func(
+            "create-payment-collection",
+            steps::create_payment_collection,
+            Some(steps::undo_create_payment_collection),
+        )),
+        WorkflowDef::new(CREATE_PAYMENT_SESSION).step(StepDef::func(
+            "create-payment-session",
+            steps::create_payment_session,
+            Some(steps::undo_create_payment_session),
+        )),
+        complete::workflow(),
+    ]
+}

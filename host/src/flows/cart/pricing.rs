@@ -1,0 +1,171 @@
+//! Prices and stock of variants for a cart: the unit price in the cart's
+//! currency and region, and whether enough is available.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::db::Exec;
+use crate::framework::query::fields::FieldTree;
+use crate::framework::query::{GraphRequest, Query};
+use crate::framework::workflows::StepError;
+use crate::modules::pricing::{PricingContext, calculate_prices};
+
+/// Active price lists by id (for `calculate_prices`).
+pub async fn price_lists(
+    exec: &mut Exec<'_>,
+    query: &Query,
+) -> Result<HashMap<String, Value>, StepError> {
+    let request = GraphRequest {
+        entity: "price_list".into(),
+        fields: FieldTree::from_paths(["*"]),
+        filters: json!({ "status": "active" }),
+        ..Default::default()
+    };
+    let lists = query
+        .graph(exec, &request)
+        .await
+        .map_err(|e| StepError::new(e.to_string()))?
+        .data;
+    Ok(lists
+        .into_iter()
+        .filter_map(|l| Some((l.get("id")?.as_str()?.to_owned(), Value::Object(l))))
+        .collect())
+}
+
+/// Variants with product, options, price set, and inventory levels.
+pub async fn load_variants(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    ids: &[String],
+) -> Result<Vec<Value>, StepError> {
+    let request = GraphRequest {
+        entity: "product_variant".into(),
+        fields: FieldTree::from_paths([
+            "*",
+            "options.*",
+            "options.option.*",
+            "product.*",
+            "product.type.*",
+            "product.collection.*",
+            "price_set.prices.*",
+            "inventory_items.*",
+            "inventory_items.location_levels.*",
+        ]),
+        filters: json!({ "id": ids }),
+        ..Default::default()
+    };
+    let found = query
+        .graph(exec, &request)
+        .await
+        .map_err(|e| StepError::new(e.to_string()))?
+        .data;
+    if let Some(missing) = ids
+        .iter()
+        .find(|id| !found.iter().any(|v| v["id"].as_str() == Some(id.as_str())))
+    {
+        return Err(StepError::permanent(
+            "not_found",
+            format!("Variant with id: {missing} was not found"),
+        ));
+    }
+    Ok(found.into_iter().map(Value::Object).collect())
+}
+
+/// The unit price of `variant` in `ctx`, or a `400` naming the variant.
+pub fn unit_price(
+    variant: &Value,
+    lists: &HashMap<String, Value>,
+    ctx: &PricingContext,
+) -> Result<(Value, Value), StepError> {
+    let set = &variant["price_set"];
+    let now = crate::db::codec::format_timestamp(chrono::Utc::now());
+    let prices = calculate_prices(std::slice::from_ref(set), lists, ctx, &now);
+    let id = set["id"].as_str().unwrap_or_default();
+    let price = prices.get(id).ok_or_else(|| {
+        StepError::permanent(
+            "invalid_data",
+            format!(
+                "Variants with IDs {} do not have a price",
+                variant["id"].as_str().unwrap_or_default()
+            ),
+        )
+    })?;
+    let compare_at = if price["is_calculated_price_price_list"] == true {
+        price["original_amount"].clone()
+    } else {
+        Value::Null
+    };
+    Ok((price["calculated_amount"].clone(), compare_at))
+}
+
+/// Units of `variant` available across its locations (`None`: not tracked).
+pub fn available(variant: &Value) -> Option<i64> {
+    if variant["manage_inventory"] == false || variant["allow_backorder"] == true {
+        return None;
+    }
+    let items = variant["inventory_items"].as_array()?;
+    items
+        .iter()
+        .map(|item| {
+            item["location_levels"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| {
+                    l["stocked_quantity"].as_i64().unwrap_or(0)
+                        - l["reserved_quantity"].as_i64().unwrap_or(0)
+                })
+                .sum::<i64>()
+        })
+        .min()
+        .or(Some(0))
+}
+
+/// Fails with `insufficient_inventory` when `variant` cannot supply `quantity`.
+pub fn check_stock(variant: &Value, quantity: i64) -> Result<(), StepError> {
+    match available(variant) {
+        Some(units) if units < quantity => Err(StepError::permanent(
+            "not_allowed",
+            format!(
+                "Variant {} does not have the required inventory",
+                variant["id"].as_str().unwrap_or_default()
+            ),
+        )
+        .with_code("insufficient_inventory")),
+        _ => Ok(()),
+    }
+}
+
+/// The line item fields copied from a variant (its product, options, price).
+pub fn line_item_from(
+    variant: &Value,
+    quantity: i64,
+    unit_price: Value,
+    compare_at: Value,
+    metadata: Value,
+) -> Value {
+    let product = &variant["product"];
+    let option_values: serde_json::Map<String, Value> = variant["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| {
+            Some((
+                o["option"]["title"].as_str()?.to_owned(),
+                o["value"].clone(),
+            ))
+        })
+        .collect();
+    json!({
+        "title": product["title"], "subtitle": variant["title"], "thumbnail": product["thumbnail"],
+        "quantity": quantity, "variant_id": variant["id"], "product_id": product["id"],
+        "product_title": product["title"], "product_description": product["description"],
+        "product_subtitle": product["subtitle"], "product_type": product["type"]["value"],
+        "product_collection": product["collection"]["title"], "product_handle": product["handle"],
+        "variant_sku": variant["sku"], "variant_barcode": variant["barcode"], "variant_title": variant["title"],
+        "variant_option_values": option_values, "requires_shipping": true,
+        "is_discountable": product["discountable"] != false, "unit_price": unit_price,
+        "compare_at_unit_price": compare_at, "metadata": metadata,
+    })
+}

@@ -1,0 +1,138 @@
+//! The cart as the Store API returns it: items with their variant and
+//! product, tax lines and adjustments, shipping methods, addresses, region
+//! with countries, promotions, payment collection with sessions, and every
+//! total. One graph query plus one for the items' variants.
+
+use serde_json::{Value, json};
+
+use crate::db::Exec;
+use crate::framework::data::ServiceError;
+use crate::framework::query::fields::FieldTree;
+use crate::framework::query::{GraphRequest, Query, QueryError};
+
+/// The fields of a cart response.
+pub const CART_FIELDS: &[&str] = &[
+    "*",
+    "items.*",
+    "items.tax_lines.*",
+    "items.adjustments.*",
+    "shipping_methods.*",
+    "shipping_methods.tax_lines.*",
+    "shipping_methods.adjustments.*",
+    "shipping_address.*",
+    "billing_address.*",
+    "region.*",
+    "region.countries.*",
+    "promotions.*",
+    "promotions.application_method.*",
+    "promotions.campaign.budget.*",
+    "payment_collection.*",
+    "payment_collection.payment_sessions.*",
+];
+
+fn query_error(e: QueryError) -> ServiceError {
+    match e {
+        QueryError::Service(s) => s,
+        other => ServiceError::InvalidData(other.to_string()),
+    }
+}
+
+/// Reads one cart (or `NotFound`) with totals; `region` comes from the
+/// cart's `region_id` and `items[].variant` from the product module.
+pub async fn load_cart(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    id: &str,
+) -> Result<Value, ServiceError> {
+    let request = GraphRequest {
+        entity: "cart".into(),
+        fields: FieldTree::from_paths(CART_FIELDS),
+        filters: json!({ "id": id }),
+        ..Default::default()
+    };
+    let mut cart = query
+        .graph(exec, &request)
+        .await
+        .map_err(query_error)?
+        .data
+        .into_iter()
+        .next()
+        .ok_or_else(|| ServiceError::NotFound {
+            entity: "Cart".into(),
+            id: id.to_owned(),
+        })?;
+    if let Some(region_id) = cart
+        .get("region_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    {
+        let region = GraphRequest {
+            entity: "region".into(),
+            fields: FieldTree::from_paths(["*", "countries.*"]),
+            filters: json!({ "id": region_id }),
+            ..Default::default()
+        };
+        let found = query
+            .graph(exec, &region)
+            .await
+            .map_err(query_error)?
+            .data
+            .into_iter()
+            .next();
+        cart.insert("region".into(), found.map_or(Value::Null, Value::Object));
+    }
+    attach_variants(exec, query, cart.get_mut("items")).await?;
+    cart.entry("promotions").or_insert_with(|| json!([]));
+    cart.entry("payment_collection").or_insert(Value::Null);
+    let customer =
+        json!({ "id": cart_value(&cart, "customer_id"), "email": cart_value(&cart, "email") });
+    cart.entry("customer").or_insert(customer);
+    crate::modules::totals::with_totals(&mut cart);
+    Ok(Value::Object(cart))
+}
+
+fn cart_value(cart: &serde_json::Map<String, Value>, key: &str) -> Value {
+    cart.get(key).cloned().unwrap_or(Value::Null)
+}
+
+/// Adds `variant` (with `product` and its images) to each line item.
+pub async fn attach_variants(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    items: Option<&mut Value>,
+) -> Result<(), ServiceError> {
+    let Some(Value::Array(items)) = items else {
+        return Ok(());
+    };
+    let ids: Vec<Value> = items
+        .iter()
+        .filter_map(|i| i.get("variant_id").cloned())
+        .filter(|v| !v.is_null())
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let request = GraphRequest {
+        entity: "product_variant".into(),
+        fields: FieldTree::from_paths(["*", "options.*", "product.*", "product.images.*"]),
+        filters: json!({ "id": ids }),
+        ..Default::default()
+    };
+    let variants = query.graph(exec, &request).await.map_err(query_error)?.data;
+    for item in items.iter_mut() {
+        let variant = variants
+            .iter()
+            .find(|v| v.get("id") == item.get("variant_id"))
+            .cloned();
+        if let Some(map) = item.as_object_mut() {
+            let product = variant
+                .as_ref()
+                .and_then(|v| v.get("product"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            map.insert("variant".into(), variant.map_or(Value::Null, Value::Object));
+            map.insert("product".into(), product);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! After every cart change: promotions become adjustments again, tax lines
+//! are recomputed from the shipping address, and the payment collection's
+//! amount follows the new total.
+
+use serde_json::{Value, json};
+
+use crate::db::Exec;
+use crate::framework::query::GraphRequest;
+use crate::framework::query::fields::FieldTree;
+use crate::framework::workflows::{StepError, WorkflowEnv};
+use crate::modules::promotion::compute_adjustments;
+use crate::modules::tax::{TaxableLine, tax_lines};
+
+use super::read::load_cart;
+
+fn ids(list: &Value, nested: &str) -> Vec<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|line| line[nested].as_array().cloned().unwrap_or_default())
+        .filter_map(|x| x["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn rows(values: Vec<Value>) -> Vec<serde_json::Map<String, Value>> {
+    values
+        .into_iter()
+        .filter_map(|v| v.as_object().cloned())
+        .collect()
+}
+
+/// Recomputes adjustments, tax lines and the payment amount of a cart; returns the cart.
+pub async fn refresh(
+    exec: &mut Exec<'_>,
+    env: &WorkflowEnv,
+    cart_id: &str,
+) -> Result<Value, StepError> {
+    let cart_svc = env
+        .registry
+        .service("cart")
+        .ok_or_else(|| StepError::new("no cart module"))?;
+    let cart = load_cart(exec, &env.query, cart_id).await?;
+    for (model, list, nested) in [
+        ("cart_line_item_adjustment", &cart["items"], "adjustments"),
+        ("cart_line_item_tax_line", &cart["items"], "tax_lines"),
+        (
+            "cart_shipping_method_adjustment",
+            &cart["shipping_methods"],
+            "adjustments",
+        ),
+        (
+            "cart_shipping_method_tax_line",
+            &cart["shipping_methods"],
+            "tax_lines",
+        ),
+    ] {
+        cart_svc.delete(exec, model, &ids(list, nested)).await?;
+    }
+    let active: Vec<Value> = cart["promotions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["status"] == "active")
+        .cloned()
+        .collect();
+    let mut item_adjustments = Vec::new();
+    let mut method_adjustments = Vec::new();
+    for adj in compute_adjustments(&cart, &active) {
+        let amount = crate::db::codec::decimal_to_json(adj.amount);
+        let row = json!({ "code": adj.code, "amount": amount, "promotion_id": adj.promotion_id, "provider_id": null });
+        let mut row = row;
+        if adj.target == "item" {
+            row["item_id"] = Value::String(adj.line_id);
+            item_adjustments.push(row);
+        } else {
+            row["shipping_method_id"] = Value::String(adj.line_id);
+            method_adjustments.push(row);
+        }
+    }
+    cart_svc
+        .create(exec, "cart_line_item_adjustment", rows(item_adjustments))
+        .await?;
+    cart_svc
+        .create(
+            exec,
+            "cart_shipping_method_adjustment",
+            rows(method_adjustments),
+        )
+        .await?;
+
+    let country = cart["shipping_address"]["country_code"]
+        .as_str()
+        .map(str::to_lowercase);
+    if let (Some(country), true) = (country, cart["region"]["automatic_taxes"] != false) {
+        let request = GraphRequest {
+            entity: "tax_region".into(),
+            fields: FieldTree::from_paths(["*", "tax_rates.*"]),
+            filters: json!({ "country_code": country }),
+            ..Default::default()
+        };
+        let regions: Vec<Value> = env
+            .query
+            .graph(exec, &request)
+            .await
+            .map_err(|e| StepError::new(e.to_string()))?
+            .data
+            .into_iter()
+            .map(Value::Object)
+            .collect();
+        let province = cart["shipping_address"]["province"].as_str();
+        let lines = |list: &Value| -> Vec<TaxableLine> {
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|l| {
+                    Some(TaxableLine {
+                        id: l["id"].as_str()?.to_owned(),
+                    })
+                })
+                .collect()
+        };
+        for (model, fk, list) in [
+            ("cart_line_item_tax_line", "item_id", &cart["items"]),
+            (
+                "cart_shipping_method_tax_line",
+                "shipping_method_id",
+                &cart["shipping_methods"],
+            ),
+        ] {
+            let created: Vec<Value> = tax_lines(&lines(list), &regions, &country, province)
+                .into_iter()
+                .map(|(line_id, mut tax)| {
+                    tax[fk] = Value::String(line_id);
+                    tax
+                })
+                .collect();
+            cart_svc.create(exec, model, rows(created)).await?;
+        }
+    }
+    let cart = load_cart(exec, &env.query, cart_id).await?;
+    if let Some(collection) = cart["payment_collection"]["id"].as_str()
+        && cart["payment_collection"]["amount"] != cart["total"]
+    {
+        let payment = env
+            .registry
+            .service("payment")
+            .ok_or_else(|| StepError::new("no payment module"))?;
+        let data = json!({ "amount": cart["total"] });
+        payment
+            .update_by_id(
+                exec,
+                "payment_collection",
+                collection,
+                data.as_object().unwrap_or(&Default::default()),
+            )
+            .await?;
+        return Ok(load_cart(exec, &env.query, cart_id).await?);
+    }
+    Ok(cart)
+}

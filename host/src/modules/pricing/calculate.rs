@@ -1,0 +1,197 @@
+//! The calculated price of a price set in a context (currency, region), in
+//! the shape Medusa returns as `variants[].calculated_price`.
+//!
+//! Base price: the region-specific price for the currency if there is one,
+//! else the currency price. Price lists that are active now compete: an
+//! `override` list price wins outright, a `sale` list price wins when lower.
+//! `original_amount` is the base price (or the override).
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+/// What prices are calculated for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricingContext {
+    pub currency_code: String,
+    pub region_id: Option<String>,
+}
+
+fn amount(price: &Value) -> Option<f64> {
+    price["amount"].as_f64()
+}
+
+fn raw(price: &Value) -> Value {
+    price
+        .get("raw_amount")
+        .cloned()
+        .unwrap_or_else(|| json!({ "value": price["amount"].to_string(), "precision": 20 }))
+}
+
+fn price_ref(price: &Value, list: Option<&Value>) -> Value {
+    json!({
+        "id": price["id"],
+        "price_list_id": price["price_list_id"],
+        "price_list_type": list.map_or(Value::Null, |l| l["type"].clone()),
+        "min_quantity": price["min_quantity"],
+        "max_quantity": price["max_quantity"],
+    })
+}
+
+/// Calculates, for each price set (with its `prices` loaded), its price in
+/// `ctx`. `lists` are the price lists by id; `now` is an ISO timestamp.
+/// Price sets without a matching price are absent from the result.
+pub fn calculate_prices(
+    price_sets: &[Value],
+    lists: &HashMap<String, Value>,
+    ctx: &PricingContext,
+    now: &str,
+) -> HashMap<String, Value> {
+    let mut out = HashMap::new();
+    for set in price_sets {
+        let Some(set_id) = set["id"].as_str() else {
+            continue;
+        };
+        let prices: Vec<&Value> = set["prices"]
+            .as_array()
+            .map(|p| {
+                p.iter()
+                    .filter(|p| p["currency_code"] == ctx.currency_code.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let in_region = |p: &&&Value| match (p["region_id"].as_str(), &ctx.region_id) {
+            (None, _) => true,
+            (Some(r), Some(ctx_r)) => r == ctx_r,
+            (Some(_), None) => false,
+        };
+        let base_candidates: Vec<&&Value> = prices
+            .iter()
+            .filter(|p| p["price_list_id"].is_null())
+            .filter(in_region)
+            .collect();
+        let base = base_candidates
+            .iter()
+            .find(|p| !p["region_id"].is_null())
+            .or_else(|| base_candidates.iter().find(|p| p["region_id"].is_null()))
+            .copied()
+            .copied();
+        let active_list = |p: &Value| -> Option<&Value> {
+            let list = lists.get(p["price_list_id"].as_str()?)?;
+            let live = list["status"] == "active"
+                && list["starts_at"].as_str().is_none_or(|s| s <= now)
+                && list["ends_at"].as_str().is_none_or(|e| e > now);
+            live.then_some(list)
+        };
+        let listed: Vec<(&Value, &Value)> = prices
+            .iter()
+            .filter(in_region)
+            .filter_map(|p| active_list(p).map(|l| (*p, l)))
+            .collect();
+        let override_price = listed
+            .iter()
+            .filter(|(_, l)| l["type"] == "override")
+            .min_by(|a, b| cmp(a.0, b.0));
+        let sale_price = listed
+            .iter()
+            .filter(|(_, l)| l["type"] == "sale")
+            .min_by(|a, b| cmp(a.0, b.0));
+        let (original, original_list) = match (override_price, base) {
+            (Some((p, l)), _) => (*p, Some(*l)),
+            (None, Some(b)) => (b, None),
+            (None, None) => match sale_price {
+                Some((p, l)) => (*p, Some(*l)),
+                None => continue,
+            },
+        };
+        let (calculated, calculated_list) = match sale_price {
+            Some((p, l))
+                if amount(p) < amount(original)
+                    || original_list.is_some_and(|ol| ol["type"] == "sale") =>
+            {
+                (*p, Some(*l))
+            }
+            _ => (original, original_list),
+        };
+        out.insert(
+            set_id.to_owned(),
+            json!({
+                "id": set_id,
+                "is_calculated_price_price_list": calculated_list.is_some(),
+                "is_calculated_price_tax_inclusive": false,
+                "calculated_amount": calculated["amount"],
+                "raw_calculated_amount": raw(calculated),
+                "is_original_price_price_list": original_list.is_some(),
+                "is_original_price_tax_inclusive": false,
+                "original_amount": original["amount"],
+                "raw_original_amount": raw(original),
+                "currency_code": ctx.currency_code,
+                "calculated_price": price_ref(calculated, calculated_list),
+                "original_price": price_ref(original, original_list),
+            }),
+        );
+    }
+    out
+}
+
+fn cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
+    amount(a)
+        .partial_cmp(&amount(b))
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(region: Option<&str>) -> PricingContext {
+        PricingContext {
+            currency_code: "eur".into(),
+            region_id: region.map(str::to_owned),
+        }
+    }
+
+    fn set(prices: Value) -> Vec<Value> {
+        vec![json!({ "id": "pset_1", "prices": prices })]
+    }
+
+    #[test]
+    fn currency_price_and_region_override() {
+        let sets = set(json!([
+            {"id": "p1", "currency_code": "eur", "amount": 30, "region_id": null, "price_list_id": null},
+            {"id": "p2", "currency_code": "eur", "amount": 25, "region_id": "reg_eu", "price_list_id": null},
+            {"id": "p3", "currency_code": "usd", "amount": 35, "region_id": null, "price_list_id": null},
+        ]));
+        let none = HashMap::new();
+        let plain = calculate_prices(&sets, &none, &ctx(None), "2026-01-01");
+        assert_eq!(plain["pset_1"]["calculated_amount"], 30);
+        let regional = calculate_prices(&sets, &none, &ctx(Some("reg_eu")), "2026-01-01");
+        assert_eq!(regional["pset_1"]["calculated_amount"], 25);
+        assert_eq!(regional["pset_1"]["calculated_price"]["id"], "p2");
+        let usd = PricingContext {
+            currency_code: "gbp".into(),
+            region_id: None,
+        };
+        assert!(calculate_prices(&sets, &none, &usd, "2026-01-01").is_empty());
+    }
+
+    #[test]
+    fn active_sale_lists_lower_the_calculated_price() {
+        let sets = set(json!([
+            {"id": "p1", "currency_code": "eur", "amount": 30, "region_id": null, "price_list_id": null},
+            {"id": "p2", "currency_code": "eur", "amount": 20, "region_id": null, "price_list_id": "plist_sale"},
+        ]));
+        let mut lists = HashMap::new();
+        lists.insert("plist_sale".to_owned(), json!({"id": "plist_sale", "type": "sale", "status": "active", "starts_at": null, "ends_at": "2026-06-01T00:00:00.000Z"}));
+        let during = calculate_prices(&sets, &lists, &ctx(None), "2026-01-01T00:00:00.000Z");
+        assert_eq!(during["pset_1"]["calculated_amount"], 20);
+        assert_eq!(during["pset_1"]["original_amount"], 30);
+        assert_eq!(
+            during["pset_1"]["calculated_price"]["price_list_type"],
+            "sale"
+        );
+        assert_eq!(during["pset_1"]["is_calculated_price_price_list"], true);
+        let after = calculate_prices(&sets, &lists, &ctx(None), "2026-07-01T00:00:00.000Z");
+        assert_eq!(after["pset_1"]["calculated_amount"], 30);
+    }
+}

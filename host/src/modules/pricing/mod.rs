@@ -1,0 +1,52 @@
+//! Pricing module: price sets with prices per currency (optionally per
+//! region), price lists (sales and overrides), and the `calculated_price`
+//! Medusa returns for a context.
+
+mod calculate;
+
+pub use calculate::{PricingContext, calculate_prices};
+
+use crate::framework::dml::{ModelDef, ModuleDef};
+
+pub fn definition() -> ModuleDef {
+    ModuleDef::new("pricing")
+        .model(
+            ModelDef::new("price_set", "pset")
+                .has_many("prices", "price", "price_set_id")
+                .cascade(),
+        )
+        .model(
+            ModelDef::new("price", "price")
+                .text("currency_code")
+                .index()
+                .big_number("amount")
+                .number("min_quantity")
+                .nullable()
+                .number("max_quantity")
+                .nullable()
+                .text("region_id")
+                .nullable()
+                .text("price_list_id")
+                .nullable()
+                .index()
+                .number("rules_count")
+                .default(0)
+                .belongs_to("price_set", "price_set", "price_set_id"),
+        )
+        .model(
+            ModelDef::new("price_list", "plist")
+                .text("title")
+                .searchable()
+                .text("description")
+                .default("")
+                .enumeration("type", ["sale", "override"])
+                .default("sale")
+                .enumeration("status", ["active", "draft"])
+                .default("draft")
+                .date_time("starts_at")
+                .nullable()
+                .date_time("ends_at")
+                .nullable()
+                .has_many("prices", "price", "price_list_id"),
+        )
+}

@@ -1,0 +1,198 @@
+//! Turning promotions into adjustments on a cart's items and shipping methods.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::db::codec::parse_decimal;
+
+/// A discount on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    /// `item` or `shipping_method`.
+    pub target: &'static str,
+    pub line_id: String,
+    pub amount: Decimal,
+    pub code: String,
+    pub promotion_id: String,
+}
+
+fn dec(v: &Value) -> Decimal {
+    parse_decimal(v).unwrap_or_default()
+}
+
+/// Adjustments for `promotions` (each with `application_method` loaded) on a
+/// cart with `items` and `shipping_methods`. Fixed amounts only apply in their
+/// currency; a line is never discounted below zero.
+pub fn compute_adjustments(cart: &Value, promotions: &[Value]) -> Vec<Adjustment> {
+    let currency = cart["currency_code"].as_str().unwrap_or_default();
+    let mut out = Vec::new();
+    for promo in promotions {
+        let method = &promo["application_method"];
+        let (Some(kind), Some(target)) = (method["type"].as_str(), method["target_type"].as_str())
+        else {
+            continue;
+        };
+        if kind == "fixed"
+            && method["currency_code"]
+                .as_str()
+                .is_some_and(|c| c != currency)
+        {
+            continue;
+        }
+        let (lines, line_kind): (Vec<(String, Decimal, Decimal)>, &'static str) = match target {
+            "shipping_methods" => (
+                cart["shipping_methods"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|m| {
+                        (
+                            m["id"].as_str().unwrap_or_default().to_owned(),
+                            dec(&m["amount"]),
+                            Decimal::ONE,
+                        )
+                    })
+                    .collect(),
+                "shipping_method",
+            ),
+            _ => (
+                cart["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|i| i["is_discountable"] != false)
+                    .map(|i| {
+                        let qty = dec(&i["quantity"]);
+                        (
+                            i["id"].as_str().unwrap_or_default().to_owned(),
+                            dec(&i["unit_price"]) * qty,
+                            qty,
+                        )
+                    })
+                    .collect(),
+                "item",
+            ),
+        };
+        let value = dec(&method["value"]);
+        let base: Decimal = lines.iter().map(|(_, amount, _)| *amount).sum();
+        if base <= Decimal::ZERO {
+            continue;
+        }
+        let each = method["allocation"] == "each" && target != "order";
+        for (line_id, amount, qty) in &lines {
+            let discount = match (kind, each) {
+                ("percentage", _) => *amount * value / Decimal::ONE_HUNDRED,
+                (_, true) => value * *qty,
+                _ => value * *amount / base,
+            }
+            .min(*amount)
+            .round_dp(8);
+            if discount > Decimal::ZERO {
+                out.push(Adjustment {
+                    target: line_kind,
+                    line_id: line_id.clone(),
+                    amount: discount,
+                    code: promo["code"].as_str().unwrap_or_default().to_owned(),
+                    promotion_id: promo["id"].as_str().unwrap_or_default().to_owned(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cart() -> Value {
+        json!({
+            "currency_code": "eur",
+            "items": [
+                {"id": "a", "unit_price": 100, "quantity": 1},
+                {"id": "b", "unit_price": 50, "quantity": 2, "is_discountable": true},
+                {"id": "c", "unit_price": 10, "quantity": 1, "is_discountable": false},
+            ],
+            "shipping_methods": [{"id": "s", "amount": 8}],
+        })
+    }
+
+    fn promo(
+        kind: &str,
+        target: &str,
+        allocation: &str,
+        value: f64,
+        currency: Option<&str>,
+    ) -> Value {
+        json!({"id": "promo_1", "code": "X", "application_method": {"type": kind, "target_type": target, "allocation": allocation, "value": value, "currency_code": currency}})
+    }
+
+    #[test]
+    fn percentage_on_items_skips_non_discountable() {
+        let adj = compute_adjustments(
+            &cart(),
+            &[promo("percentage", "items", "across", 10.0, None)],
+        );
+        let amounts: Vec<(String, Decimal)> =
+            adj.iter().map(|a| (a.line_id.clone(), a.amount)).collect();
+        assert_eq!(
+            amounts,
+            [
+                ("a".into(), Decimal::from(10)),
+                ("b".into(), Decimal::from(10))
+            ]
+        );
+    }
+
+    #[test]
+    fn fixed_across_is_spread_and_fixed_each_per_unit() {
+        let across = compute_adjustments(
+            &cart(),
+            &[promo("fixed", "items", "across", 20.0, Some("eur"))],
+        );
+        assert_eq!(
+            across.iter().map(|a| a.amount).sum::<Decimal>(),
+            Decimal::from(20)
+        );
+        let each = compute_adjustments(
+            &cart(),
+            &[promo("fixed", "items", "each", 5.0, Some("eur"))],
+        );
+        assert_eq!(
+            each.iter().find(|a| a.line_id == "b").map(|a| a.amount),
+            Some(Decimal::from(10))
+        );
+        assert!(
+            compute_adjustments(
+                &cart(),
+                &[promo("fixed", "items", "across", 20.0, Some("usd"))]
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn free_shipping_is_capped_at_the_amount() {
+        let adj = compute_adjustments(
+            &cart(),
+            &[promo(
+                "percentage",
+                "shipping_methods",
+                "across",
+                100.0,
+                None,
+            )],
+        );
+        assert_eq!(
+            adj,
+            [Adjustment {
+                target: "shipping_method",
+                line_id: "s".into(),
+                amount: Decimal::from(8),
+                code: "X".into(),
+                promotion_id: "promo_1".into()
+            }]
+        );
+    }
+}
