@@ -11,6 +11,7 @@ mod postgres;
 mod project;
 pub mod recorder;
 mod redis_fixture;
+pub mod store;
 
 pub use host::HostProcess;
 pub use postgres::TestPostgres;

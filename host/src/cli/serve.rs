@@ -89,10 +89,10 @@ async fn serve(
     let app = crate::api::router(state);
 
     tracing::info!(address = %addr, "listening");
-    println!("medusa is ready on http://localhost:{port}");
     if let Some(report) = seeded {
         print!("{report}");
     }
+    println!("medusa is ready on http://localhost:{port}");
     let result = crate::server::serve(listener, app, crate::server::shutdown_signal(), drain).await;
     let _ = stop.send(true);
     for task in background {

@@ -24,19 +24,20 @@ pub fn workflow() -> WorkflowDef {
     WorkflowDef::new(COMPLETE_CART)
         .step(StepDef::func("claim-cart", claim_cart, Some(release_cart)))
         .step(StepDef::func(
+            "reserve-inventory",
+            reserve_inventory,
+            Some(release_inventory),
+        ))
+        .step(StepDef::func(
             "authorize-payment",
             authorize_payment,
             Some(cancel_authorization),
         ))
         .step(
+            // Concurrent orders may race for a display id: retry with the next one.
             StepDef::func("create-order", create_order, Some(delete_order))
-                .retries(5, std::time::Duration::from_millis(5)),
+                .retries(10, std::time::Duration::from_millis(3)),
         )
-        .step(StepDef::func(
-            "reserve-inventory",
-            reserve_inventory,
-            Some(release_inventory),
-        ))
         .step(StepDef::func(
             "register-promotion-usage",
             use_promotions,
@@ -325,10 +326,18 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             })
             .collect();
         let created = orders.create(&mut exec, "order_line_item", rows).await?;
-        let mut line_map = Vec::new();
+        let inventory = svc(&env, "inventory")?;
         for (cart_line, order_line) in items.iter().zip(&created) {
             let id = order_line["id"].clone();
-            line_map.push(json!({ "order_line_id": id, "variant_id": cart_line["variant_id"], "quantity": cart_line["quantity"] }));
+            // The reservations made for the cart line now hold stock for the order line.
+            inventory
+                .update(
+                    &mut exec,
+                    "reservation_item",
+                    &json!({ "line_item_id": cart_line["id"] }),
+                    &obj(json!({ "line_item_id": id })),
+                )
+                .await?;
             let taxes = cart_line["tax_lines"]
                 .as_array()
                 .into_iter()
@@ -404,10 +413,8 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
                 .create(&mut exec, "order_shipping_method_adjustment", adjustments)
                 .await?;
         }
-        Ok(
-            StepOutput::new(json!({ "order_id": order_id, "lines": line_map }))
-                .compensate_with(json!({ "order_id": order_id, "addresses": address_ids })),
-        )
+        Ok(StepOutput::new(json!({ "order_id": order_id }))
+            .compensate_with(json!({ "order_id": order_id, "addresses": address_ids })))
     })
 }
 
@@ -438,11 +445,10 @@ fn reserve_inventory<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
             return Ok(StepOutput::new(Value::Null));
         }
         let env = ctx.env();
-        let lines = ctx
-            .result("create-order")
-            .map(|r| r["lines"].clone())
-            .unwrap_or(Value::Null);
-        let lines: Vec<Value> = lines.as_array().cloned().unwrap_or_default();
+        let lines: Vec<Value> = cart_of(ctx)["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let variant_ids: Vec<String> = lines
             .iter()
             .filter_map(|l| text(&l["variant_id"]))
@@ -492,7 +498,7 @@ fn reserve_inventory<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
                     .with_code("insufficient_inventory"));
                 };
                 let row = obj(
-                    json!({ "inventory_item_id": item_id, "location_id": location, "quantity": quantity, "line_item_id": line["order_line_id"] }),
+                    json!({ "inventory_item_id": item_id, "location_id": location, "quantity": quantity, "line_item_id": line["id"] }),
                 );
                 let created = inventory
                     .create(&mut exec, "reservation_item", vec![row])
