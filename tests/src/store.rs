@@ -9,7 +9,7 @@ use crate::{HostProcess, Project, TestPostgres};
 pub struct DemoStore {
     pub host: HostProcess,
     pub key: String,
-    _project: Project,
+    pub project: Project,
     _postgres: Option<TestPostgres>,
 }
 
@@ -31,7 +31,7 @@ impl DemoStore {
         Self {
             host,
             key,
-            _project: project,
+            project,
             _postgres: postgres,
         }
     }

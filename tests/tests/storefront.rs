@@ -306,7 +306,25 @@ async fn journey(store: &DemoStore) {
 
 #[tokio::test]
 async fn storefront_journey_on_sqlite() {
-    journey(&DemoStore::start(None).await).await;
+    let store = DemoStore::start(None).await;
+    journey(&store).await;
+    // The workflows' events reached the outbox: cart.created, cart.updated, order.placed.
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        store.project.file("medusa.db").display()
+    ))
+    .await
+    .unwrap();
+    let names: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, data FROM event_outbox ORDER BY id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert!(names.iter().any(|(n, _)| n == "cart.created"), "{names:?}");
+    assert!(names.iter().any(|(n, _)| n == "cart.updated"), "{names:?}");
+    let placed: Vec<_> = names.iter().filter(|(n, _)| n == "order.placed").collect();
+    assert_eq!(placed.len(), 1, "one order, one event: {names:?}");
+    assert!(placed[0].1.contains("order_"), "{placed:?}");
 }
 
 #[tokio::test]

@@ -177,6 +177,6 @@ mod tests {
         assert_eq!(map["tax_total"], json!(19));
         assert_eq!(map["discount_subtotal"], json!(20));
         assert_eq!(map["total"], json!(228.99));
-        assert_eq!(map["original_total"], json!(251.99));
+        assert_eq!(map["original_total"], json!(250.99));
     }
 }

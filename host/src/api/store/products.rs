@@ -167,7 +167,16 @@ async fn extras(state: &AppState, q: &ListQuery, tree: &mut FieldTree) -> Result
 
 async fn finish(state: &AppState, products: &mut [Value], extras: &Extras) -> Result<(), ApiError> {
     let mut lists = HashMap::new();
-    if extras.pricing.is_some() {
+    let listed = |p: &Value| {
+        p["variants"].as_array().into_iter().flatten().any(|v| {
+            v["price_set"]["prices"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|pr| !pr["price_list_id"].is_null())
+        })
+    };
+    if extras.pricing.is_some() && products.iter().any(listed) {
         let mut exec = Exec::Db(state.db());
         lists = crate::flows::cart::pricing::price_lists(&mut exec, &state.runtime().query).await?;
     }

@@ -29,7 +29,9 @@ fn rows(values: Vec<Value>) -> Vec<serde_json::Map<String, Value>> {
         .collect()
 }
 
-/// Recomputes adjustments, tax lines and the payment amount of a cart; returns the cart.
+/// Recomputes adjustments, tax lines and the payment amount of a cart.
+/// Returns the cart as read before the recomputation when it has no payment
+/// collection (callers re-read it), the recomputed cart otherwise.
 pub async fn refresh(
     exec: &mut Exec<'_>,
     env: &WorkflowEnv,
@@ -136,6 +138,10 @@ pub async fn refresh(
                 .collect();
             cart_svc.create(exec, model, rows(created)).await?;
         }
+    }
+    if cart["payment_collection"].is_null() {
+        // Nothing follows the total: the caller reads the cart anyway.
+        return Ok(cart);
     }
     let cart = load_cart(exec, &env.query, cart_id).await?;
     if let Some(collection) = cart["payment_collection"]["id"].as_str()

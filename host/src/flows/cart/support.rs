@@ -341,7 +341,7 @@ pub async fn add_items(
     let cart_svc = svc(env, "cart")?;
     let ids: Vec<String> = items.iter().map(|i| i.variant_id.clone()).collect();
     let variants = load_variants(exec, &env.query, &ids).await?;
-    let lists = price_lists(exec, &env.query).await?;
+    let lists = lists_for(exec, env, &variants).await?;
     let ctx = PricingContext {
         currency_code: text(&cart["currency_code"]).unwrap_or_default(),
         region_id: text(&cart["region_id"]),
@@ -430,7 +430,7 @@ pub async fn reprice(
         return Ok(());
     }
     let variants = load_variants(exec, &env.query, &ids).await?;
-    let lists = price_lists(exec, &env.query).await?;
+    let lists = lists_for(exec, env, &variants).await?;
     let ctx = PricingContext {
         currency_code: text(&cart["currency_code"]).unwrap_or_default(),
         region_id: text(&cart["region_id"]),
@@ -451,6 +451,26 @@ pub async fn reprice(
             .await?;
     }
     Ok(())
+}
+
+/// Active price lists, read only when one of the variants has a list price.
+async fn lists_for(
+    exec: &mut Exec<'_>,
+    env: &WorkflowEnv,
+    variants: &[Value],
+) -> Result<std::collections::HashMap<String, Value>, StepError> {
+    let listed = variants.iter().any(|v| {
+        v["price_set"]["prices"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| !p["price_list_id"].is_null())
+    });
+    if listed {
+        price_lists(exec, &env.query).await
+    } else {
+        Ok(Default::default())
+    }
 }
 
 /// Fails when the cart was completed already.

@@ -129,12 +129,20 @@ pub fn field_indexes(model: &ModelDef, field: &FieldDef) -> Vec<String> {
 
 /// Name of the index over `columns` of `table`.
 pub fn index_name(table: &str, columns: &[&str], unique: bool) -> String {
-    format!(
+    let full = format!(
         "IDX_{}_{}{}",
         table,
         columns.join("_"),
         if unique { "_unique" } else { "" }
-    )
+    );
+    if full.len() <= 60 {
+        return full;
+    }
+    // FNV-1a: stable across builds and platforms.
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{}_{:08x}", &full[..50], hash as u32)
 }
 
 /// `CREATE [UNIQUE] INDEX`; unique indexes ignore soft-deleted rows.

@@ -12,6 +12,27 @@ use crate::framework::dml::ModelDef;
 
 use super::values::column_kind;
 
+/// `expr IN (values)` for text values. On PostgreSQL this is `expr = ANY($1)`
+/// with one array parameter, so the SQL text (and its cached plan) does not
+/// change with the number of values.
+pub fn text_in(expr: Expr, values: Vec<String>, dialect: Dialect) -> SimpleExpr {
+    match dialect {
+        Dialect::Postgres => {
+            let array = sea_query::Value::Array(
+                sea_query::ArrayType::String,
+                Some(Box::new(
+                    values
+                        .into_iter()
+                        .map(|v| sea_query::Value::String(Some(Box::new(v))))
+                        .collect(),
+                )),
+            );
+            expr.eq(sea_query::PgFunc::any(Expr::val(array)))
+        }
+        Dialect::Sqlite => expr.is_in(values),
+    }
+}
+
 /// A filter that cannot be applied; answered as `400 invalid_data`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -203,6 +224,18 @@ fn column_condition(
                     ("$ne", Value::Null) => c().is_not_null(),
                     ("$eq", v) => c().eq(encode(model, column, kind, v, dialect)?),
                     ("$ne", v) => c().ne(encode(model, column, kind, v, dialect)?),
+                    ("$in", Value::Array(items))
+                        if kind == ColumnKind::Text && items.iter().all(Value::is_string) =>
+                    {
+                        text_in(
+                            c(),
+                            items
+                                .iter()
+                                .filter_map(|v| v.as_str().map(str::to_owned))
+                                .collect(),
+                            dialect,
+                        )
+                    }
                     ("$in", v) => c().is_in(encode_list(model, column, kind, v, dialect)?),
                     ("$nin", v) => c().is_not_in(encode_list(model, column, kind, v, dialect)?),
                     ("$gt", v) => c().gt(encode(model, column, kind, v, dialect)?),

@@ -410,7 +410,7 @@ impl ModuleService {
                                 (Alias::new(pivot), Alias::new(&other)),
                             ])
                             .from(Alias::new(pivot))
-                            .and_where(col(pivot, &own).is_in(ids));
+                            .and_where(filter::text_in(col(pivot, &own), ids, exec.dialect()));
                         let spec = [text_column(&own), text_column(&other)];
                         let pairs = exec.fetch(&select, &spec).await?;
                         let target_ids = distinct(pairs.iter().filter_map(|p| p.get(&other)));
@@ -464,7 +464,11 @@ impl ModuleService {
             if values.is_empty() {
                 return Ok(Vec::new());
             }
-            let cond = Cond::all().add(col(&model.table, column).is_in(values));
+            let cond = Cond::all().add(filter::text_in(
+                col(&model.table, column),
+                values,
+                exec.dialect(),
+            ));
             let select = self.select(model, cond, &FindOptions::default())?;
             let mut rows = exec.fetch(&select, &model_columns(model)).await?;
             self.expand(exec, model, &mut rows, tree, extra).await?;

@@ -131,7 +131,11 @@ impl LinkExpander for Query {
                     (Alias::new(&table), Alias::new(&other_col)),
                 ])
                 .from(Alias::new(&table))
-                .and_where(col(&table, &this_col).is_in(ids))
+                .and_where(crate::framework::data::filter::text_in(
+                    col(&table, &this_col),
+                    ids,
+                    exec.dialect(),
+                ))
                 .and_where(col(&table, "deleted_at").is_null());
             let spec = [text(&this_col), text(&other_col)];
             let pairs = exec.fetch(&pairs_select, &spec).await?;

@@ -46,7 +46,7 @@ pub struct StepContext {
     pub(super) results: Arc<Map<String, Value>>,
     pub(super) attempt: u32,
     pub(super) env: Arc<WorkflowEnv>,
-    pub(super) tx: Transaction,
+    pub(super) tx: Option<Transaction>,
     pub(super) events: Vec<StagedEvent>,
 }
 
@@ -77,9 +77,13 @@ impl StepContext {
     pub fn env(&self) -> Arc<WorkflowEnv> {
         self.env.clone()
     }
-    /// The step's transaction: committed with its journal entry, rolled back on failure.
+    /// The step's transaction: committed with its journal entry, rolled back
+    /// on failure (the pool itself for non-transactional steps).
     pub fn exec(&mut self) -> Exec<'_> {
-        Exec::Tx(&mut self.tx)
+        match &mut self.tx {
+            Some(tx) => Exec::Tx(tx),
+            None => Exec::Db(&self.env.db),
+        }
     }
     /// Stages an event: delivered only if the workflow completes.
     pub fn emit(&mut self, name: &str, data: Value) {
@@ -96,7 +100,7 @@ pub struct CompensateContext {
     pub(super) step_id: Arc<str>,
     pub(super) data: Value,
     pub(super) env: Arc<WorkflowEnv>,
-    pub(super) tx: Transaction,
+    pub(super) tx: Option<Transaction>,
 }
 
 impl CompensateContext {
@@ -114,6 +118,9 @@ impl CompensateContext {
         self.env.clone()
     }
     pub fn exec(&mut self) -> Exec<'_> {
-        Exec::Tx(&mut self.tx)
+        match &mut self.tx {
+            Some(tx) => Exec::Tx(tx),
+            None => Exec::Db(&self.env.db),
+        }
     }
 }

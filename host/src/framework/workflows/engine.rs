@@ -318,13 +318,19 @@ impl WorkflowEngine {
                 step_id: step.id.as_str().into(),
                 data: record.compensate_input.clone(),
                 env: self.env.clone(),
-                tx: self.env.db.begin().await?,
+                tx: if step.handler.transactional() {
+                    Some(self.env.db.begin().await?)
+                } else {
+                    None
+                },
             };
             match step.handler.compensate(&mut ctx).await {
                 Ok(()) => {
                     record.state = StepState::Compensated;
                     journal::save_step(&mut ctx.exec(), execution_id, &record).await?;
-                    ctx.tx.commit().await?;
+                    if let Some(tx) = ctx.tx.take() {
+                        tx.commit().await?;
+                    }
                 }
                 Err(e) => {
                     drop(ctx);
@@ -369,7 +375,11 @@ impl WorkflowEngine {
                 results: results.clone(),
                 attempt,
                 env: self.env.clone(),
-                tx: self.env.db.begin().await?,
+                tx: if step.handler.transactional() {
+                    Some(self.env.db.begin().await?)
+                } else {
+                    None
+                },
                 events: Vec::new(),
             };
             let outcome = match step.timeout {
@@ -395,7 +405,9 @@ impl WorkflowEngine {
                     record.ended_at = crate::db::table::now_value().as_str().map(str::to_owned);
                     record.error = None;
                     journal::save_step(&mut ctx.exec(), execution_id, &record).await?;
-                    ctx.tx.commit().await?;
+                    if let Some(tx) = ctx.tx.take() {
+                        tx.commit().await?;
+                    }
                     return Ok(record);
                 }
                 Err(error) => {
@@ -486,6 +498,10 @@ struct NestedWorkflow {
 }
 
 impl StepHandler for NestedWorkflow {
+    fn transactional(&self) -> bool {
+        false
+    }
+
     fn invoke<'a>(&'a self, ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         Box::pin(async move {
             let engine = self

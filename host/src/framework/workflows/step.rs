@@ -106,6 +106,12 @@ pub trait StepHandler: Send + Sync + 'static {
     fn has_compensation(&self) -> bool {
         true
     }
+
+    /// False for steps that must not hold a transaction while they run (a
+    /// nested workflow opens its own); their context then writes directly.
+    fn transactional(&self) -> bool {
+        true
+    }
 }
 
 /// An invoke written as a plain function.

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Times the serial 9-call storefront checkout against a running host.
+
+usage: checkout.py BASE_URL PUBLISHABLE_KEY RUNS
+Prints mean / p50 / p95 milliseconds per whole checkout.
+"""
+import json
+import statistics
+import sys
+import time
+import urllib.request
+
+base, key, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("x-publishable-api-key", key)
+    req.add_header("content-type", "application/json")
+    with urllib.request.urlopen(req) as res:
+        return json.loads(res.read())
+
+
+region = next(r for r in call("GET", "/store/regions")["regions"] if r["currency_code"] == "eur")
+products = call("GET", f"/store/products?limit=20&region_id={region['id']}")["products"]
+variant = next(p for p in products if p["handle"] == "t-shirt")["variants"][0]["id"]
+address = {"first_name": "Bench", "address_1": "Street 1", "city": "Berlin", "country_code": "de", "postal_code": "10115"}
+
+timings = []
+for _ in range(runs):
+    start = time.perf_counter()
+    cart = call("POST", "/store/carts", {"region_id": region["id"]})["cart"]["id"]                      # 1
+    call("POST", f"/store/carts/{cart}/line-items", {"variant_id": variant, "quantity": 1})             # 2
+    call("POST", f"/store/carts/{cart}", {"email": "bench@example.com", "shipping_address": address})   # 3
+    option = call("GET", f"/store/shipping-options?cart_id={cart}")["shipping_options"][0]["id"]       # 4
+    call("POST", f"/store/carts/{cart}/shipping-methods", {"option_id": option})                        # 5
+    pc = call("POST", "/store/payment-collections", {"cart_id": cart})["payment_collection"]["id"]     # 6
+    call("POST", f"/store/payment-collections/{pc}/payment-sessions", {"provider_id": "pp_system_default"})  # 7
+    done = call("POST", f"/store/carts/{cart}/complete")                                               # 8
+    call("GET", f"/store/orders/{done['order']['id']}")                                                # 9
+    timings.append((time.perf_counter() - start) * 1000)
+
+timings.sort()
+print(f"checkout: runs={runs} mean={statistics.mean(timings):.1f}ms p50={timings[len(timings) // 2]:.1f}ms p95={timings[int(len(timings) * 0.95) - 1]:.1f}ms")
