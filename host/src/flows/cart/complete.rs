@@ -13,6 +13,7 @@ use crate::framework::workflows::{
     CompensateContext, StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef,
     WorkflowEnv,
 };
+use crate::modules::common::ADDRESS_FIELDS;
 use crate::modules::{cart::claim, inventory::reserve, promotion::budget};
 
 use super::read::load_cart;
@@ -225,19 +226,6 @@ const LINE_FIELDS: [&str; 22] = [
     "is_tax_inclusive",
     "compare_at_unit_price",
     "unit_price",
-    "metadata",
-];
-const ADDRESS_FIELDS: [&str; 11] = [
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "country_code",
-    "province",
-    "postal_code",
-    "phone",
     "metadata",
 ];
 const TAX_FIELDS: [&str; 5] = ["code", "rate", "description", "tax_rate_id", "provider_id"];

@@ -9,6 +9,7 @@ use crate::framework::links::{self, LinkRef};
 use crate::framework::query::GraphRequest;
 use crate::framework::query::fields::FieldTree;
 use crate::framework::workflows::{StepError, WorkflowEnv};
+use crate::modules::common::ADDRESS_FIELDS;
 use crate::modules::pricing::PricingContext;
 
 use super::pricing::{check_stock, line_item_from, load_variants, price_lists, unit_price};
@@ -147,20 +148,6 @@ pub async fn guest_customer(
         true,
     ))
 }
-
-const ADDRESS_FIELDS: [&str; 11] = [
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "country_code",
-    "province",
-    "postal_code",
-    "phone",
-    "metadata",
-];
 
 /// Creates a cart address from an address object, or from a customer's
 /// address when given its id. Returns the new address id.

@@ -4,7 +4,10 @@
 pub mod claim;
 
 use crate::framework::dml::{ModelDef, ModuleDef};
-use crate::modules::common::with_address_fields;
+use crate::modules::common::{
+    adjustment_model, shipping_method_model, tax_line_model, with_address_fields,
+    with_line_item_fields,
+};
 
 pub fn definition() -> ModuleDef {
     ModuleDef::new("cart")
@@ -37,95 +40,29 @@ pub fn definition() -> ModuleDef {
         )
         .model(with_address_fields(ModelDef::new("cart_address", "caaddr")))
         .model(
-            ModelDef::new("cart_line_item", "cali")
-                .text("title")
-                .text("subtitle")
-                .nullable()
-                .text("thumbnail")
-                .nullable()
-                .number("quantity")
-                .text("variant_id")
-                .nullable()
-                .index()
-                .text("product_id")
-                .nullable()
-                .text("product_title")
-                .nullable()
-                .text("product_description")
-                .nullable()
-                .text("product_subtitle")
-                .nullable()
-                .text("product_type")
-                .nullable()
-                .text("product_collection")
-                .nullable()
-                .text("product_handle")
-                .nullable()
-                .text("variant_sku")
-                .nullable()
-                .text("variant_barcode")
-                .nullable()
-                .text("variant_title")
-                .nullable()
-                .json("variant_option_values")
-                .nullable()
-                .boolean("requires_shipping")
-                .default(true)
-                .boolean("is_discountable")
-                .default(true)
-                .boolean("is_tax_inclusive")
-                .default(false)
-                .big_number("compare_at_unit_price")
-                .nullable()
-                .big_number("unit_price")
-                .json("metadata")
-                .nullable()
+            with_line_item_fields(ModelDef::new("cart_line_item", "cali"))
                 .belongs_to("cart", "cart", "cart_id")
                 .has_many("adjustments", "cart_line_item_adjustment", "item_id")
                 .cascade()
                 .has_many("tax_lines", "cart_line_item_tax_line", "item_id")
                 .cascade(),
         )
+        .model(adjustment_model(
+            "cart_line_item_adjustment",
+            "caliadj",
+            "item",
+            "cart_line_item",
+            "item_id",
+        ))
+        .model(tax_line_model(
+            "cart_line_item_tax_line",
+            "calitxl",
+            "item",
+            "cart_line_item",
+            "item_id",
+        ))
         .model(
-            ModelDef::new("cart_line_item_adjustment", "caliadj")
-                .text("code")
-                .nullable()
-                .big_number("amount")
-                .text("promotion_id")
-                .nullable()
-                .text("description")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to("item", "cart_line_item", "item_id"),
-        )
-        .model(
-            ModelDef::new("cart_line_item_tax_line", "calitxl")
-                .text("code")
-                .float("rate")
-                .text("description")
-                .nullable()
-                .text("tax_rate_id")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to("item", "cart_line_item", "item_id"),
-        )
-        .model(
-            ModelDef::new("cart_shipping_method", "casm")
-                .text("name")
-                .text("description")
-                .nullable()
-                .big_number("amount")
-                .boolean("is_tax_inclusive")
-                .default(false)
-                .text("shipping_option_id")
-                .nullable()
-                .json("data")
-                .nullable()
-                .json("metadata")
-                .nullable()
-                .belongs_to("cart", "cart", "cart_id")
+            shipping_method_model("cart_shipping_method", "casm", "cart", "cart", "cart_id")
                 .has_many(
                     "adjustments",
                     "cart_shipping_method_adjustment",
@@ -139,37 +76,18 @@ pub fn definition() -> ModuleDef {
                 )
                 .cascade(),
         )
-        .model(
-            ModelDef::new("cart_shipping_method_adjustment", "casmadj")
-                .text("code")
-                .nullable()
-                .big_number("amount")
-                .text("promotion_id")
-                .nullable()
-                .text("description")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to(
-                    "shipping_method",
-                    "cart_shipping_method",
-                    "shipping_method_id",
-                ),
-        )
-        .model(
-            ModelDef::new("cart_shipping_method_tax_line", "casmtxl")
-                .text("code")
-                .float("rate")
-                .text("description")
-                .nullable()
-                .text("tax_rate_id")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to(
-                    "shipping_method",
-                    "cart_shipping_method",
-                    "shipping_method_id",
-                ),
-        )
+        .model(adjustment_model(
+            "cart_shipping_method_adjustment",
+            "casmadj",
+            "shipping_method",
+            "cart_shipping_method",
+            "shipping_method_id",
+        ))
+        .model(tax_line_model(
+            "cart_shipping_method_tax_line",
+            "casmtxl",
+            "shipping_method",
+            "cart_shipping_method",
+            "shipping_method_id",
+        ))
 }

@@ -2,7 +2,10 @@
 //! addresses, shipping methods, adjustments and tax lines.
 
 use crate::framework::dml::{ModelDef, ModuleDef};
-use crate::modules::common::with_address_fields;
+use crate::modules::common::{
+    adjustment_model, shipping_method_model, tax_line_model, with_address_fields,
+    with_line_item_fields,
+};
 
 pub fn definition() -> ModuleDef {
     ModuleDef::new("order")
@@ -57,145 +60,66 @@ pub fn definition() -> ModuleDef {
             "ordaddr",
         )))
         .model(
-            ModelDef::new("order_line_item", "ordli")
-                .text("title")
-                .text("subtitle")
-                .nullable()
-                .text("thumbnail")
-                .nullable()
-                .number("quantity")
+            with_line_item_fields(ModelDef::new("order_line_item", "ordli"))
                 .number("fulfilled_quantity")
                 .default(0)
                 .number("shipped_quantity")
                 .default(0)
                 .number("delivered_quantity")
                 .default(0)
-                .text("variant_id")
-                .nullable()
-                .index()
-                .text("product_id")
-                .nullable()
-                .text("product_title")
-                .nullable()
-                .text("product_description")
-                .nullable()
-                .text("product_subtitle")
-                .nullable()
-                .text("product_type")
-                .nullable()
-                .text("product_collection")
-                .nullable()
-                .text("product_handle")
-                .nullable()
-                .text("variant_sku")
-                .nullable()
-                .text("variant_barcode")
-                .nullable()
-                .text("variant_title")
-                .nullable()
-                .json("variant_option_values")
-                .nullable()
-                .boolean("requires_shipping")
-                .default(true)
-                .boolean("is_discountable")
-                .default(true)
-                .boolean("is_tax_inclusive")
-                .default(false)
-                .big_number("compare_at_unit_price")
-                .nullable()
-                .big_number("unit_price")
-                .json("metadata")
-                .nullable()
                 .belongs_to("order", "order", "order_id")
                 .has_many("adjustments", "order_line_item_adjustment", "item_id")
                 .cascade()
                 .has_many("tax_lines", "order_line_item_tax_line", "item_id")
                 .cascade(),
         )
+        .model(adjustment_model(
+            "order_line_item_adjustment",
+            "ordliadj",
+            "item",
+            "order_line_item",
+            "item_id",
+        ))
+        .model(tax_line_model(
+            "order_line_item_tax_line",
+            "ordlitxl",
+            "item",
+            "order_line_item",
+            "item_id",
+        ))
         .model(
-            ModelDef::new("order_line_item_adjustment", "ordliadj")
-                .text("code")
-                .nullable()
-                .big_number("amount")
-                .text("promotion_id")
-                .nullable()
-                .text("description")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to("item", "order_line_item", "item_id"),
+            shipping_method_model(
+                "order_shipping_method",
+                "ordsm",
+                "order",
+                "order",
+                "order_id",
+            )
+            .has_many(
+                "adjustments",
+                "order_shipping_method_adjustment",
+                "shipping_method_id",
+            )
+            .cascade()
+            .has_many(
+                "tax_lines",
+                "order_shipping_method_tax_line",
+                "shipping_method_id",
+            )
+            .cascade(),
         )
-        .model(
-            ModelDef::new("order_line_item_tax_line", "ordlitxl")
-                .text("code")
-                .float("rate")
-                .text("description")
-                .nullable()
-                .text("tax_rate_id")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to("item", "order_line_item", "item_id"),
-        )
-        .model(
-            ModelDef::new("order_shipping_method", "ordsm")
-                .text("name")
-                .text("description")
-                .nullable()
-                .big_number("amount")
-                .boolean("is_tax_inclusive")
-                .default(false)
-                .text("shipping_option_id")
-                .nullable()
-                .json("data")
-                .nullable()
-                .json("metadata")
-                .nullable()
-                .belongs_to("order", "order", "order_id")
-                .has_many(
-                    "adjustments",
-                    "order_shipping_method_adjustment",
-                    "shipping_method_id",
-                )
-                .cascade()
-                .has_many(
-                    "tax_lines",
-                    "order_shipping_method_tax_line",
-                    "shipping_method_id",
-                )
-                .cascade(),
-        )
-        .model(
-            ModelDef::new("order_shipping_method_adjustment", "ordsmadj")
-                .text("code")
-                .nullable()
-                .big_number("amount")
-                .text("promotion_id")
-                .nullable()
-                .text("description")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to(
-                    "shipping_method",
-                    "order_shipping_method",
-                    "shipping_method_id",
-                ),
-        )
-        .model(
-            ModelDef::new("order_shipping_method_tax_line", "ordsmtxl")
-                .text("code")
-                .float("rate")
-                .text("description")
-                .nullable()
-                .text("tax_rate_id")
-                .nullable()
-                .text("provider_id")
-                .nullable()
-                .belongs_to(
-                    "shipping_method",
-                    "order_shipping_method",
-                    "shipping_method_id",
-                ),
-        )
+        .model(adjustment_model(
+            "order_shipping_method_adjustment",
+            "ordsmadj",
+            "shipping_method",
+            "order_shipping_method",
+            "shipping_method_id",
+        ))
+        .model(tax_line_model(
+            "order_shipping_method_tax_line",
+            "ordsmtxl",
+            "shipping_method",
+            "order_shipping_method",
+            "shipping_method_id",
+        ))
 }
