@@ -417,32 +417,7 @@ impl ModuleService {
                         let related = self
                             .fetch_in(exec, target, "id", target_ids, subtree, extra)
                             .await?;
-                        let by_id: HashMap<&str, &Row> = related
-                            .iter()
-                            .filter_map(|r| Some((r.get("id")?.as_str()?, r)))
-                            .collect();
-                        let mut grouped: HashMap<&str, Vec<Value>> = HashMap::new();
-                        for p in &pairs {
-                            if let (Some(a), Some(b)) = (
-                                p.get(&own).and_then(Value::as_str),
-                                p.get(&other).and_then(Value::as_str),
-                            ) && let Some(r) = by_id.get(b)
-                            {
-                                grouped
-                                    .entry(a)
-                                    .or_default()
-                                    .push(Value::Object((*r).clone()));
-                            }
-                        }
-                        for row in rows.iter_mut() {
-                            let list = row
-                                .get("id")
-                                .and_then(Value::as_str)
-                                .and_then(|id| grouped.get(id))
-                                .cloned()
-                                .unwrap_or_default();
-                            row.insert(name.clone(), Value::Array(list));
-                        }
+                        attach_through_pairs(rows, name, &pairs, (&own, &other), &related, true);
                     }
                 }
             }
@@ -857,6 +832,50 @@ fn text_column(name: &str) -> crate::db::ColumnSpec {
     crate::db::ColumnSpec {
         name: name.to_owned(),
         kind: ColumnKind::Text,
+    }
+}
+
+/// Attaches `related` rows to `rows` under `name` through `pairs` of
+/// (`columns.0` = row id, `columns.1` = related id): a list, or the first
+/// match (or null) when `many` is false. Used for pivots and link tables.
+pub fn attach_through_pairs(
+    rows: &mut [Row],
+    name: &str,
+    pairs: &[Row],
+    columns: (&str, &str),
+    related: &[Row],
+    many: bool,
+) {
+    let by_id: HashMap<&str, &Row> = related
+        .iter()
+        .filter_map(|r| Some((r.get("id")?.as_str()?, r)))
+        .collect();
+    let mut grouped: HashMap<&str, Vec<Value>> = HashMap::new();
+    for p in pairs {
+        if let (Some(a), Some(b)) = (
+            p.get(columns.0).and_then(Value::as_str),
+            p.get(columns.1).and_then(Value::as_str),
+        ) && let Some(r) = by_id.get(b)
+        {
+            grouped
+                .entry(a)
+                .or_default()
+                .push(Value::Object((*r).clone()));
+        }
+    }
+    for row in rows.iter_mut() {
+        let list = row
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|id| grouped.get(id))
+            .cloned()
+            .unwrap_or_default();
+        let value = if many {
+            Value::Array(list)
+        } else {
+            list.into_iter().next().unwrap_or(Value::Null)
+        };
+        row.insert(name.to_owned(), value);
     }
 }
 

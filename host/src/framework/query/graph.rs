@@ -1,6 +1,5 @@
 //! The query engine behind `query.graph` and the HTTP `fields` parameter.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use sea_query::{Alias, Expr, Query as Sql, SimpleExpr};
@@ -149,37 +148,14 @@ impl LinkExpander for Query {
             let linked = service
                 .fetch_in(exec, other_model, "id", other_ids, tree, Some(self))
                 .await?;
-            let by_id: HashMap<&str, &Row> = linked
-                .iter()
-                .filter_map(|r| Some((r.get("id")?.as_str()?, r)))
-                .collect();
-            let mut grouped: HashMap<&str, Vec<Value>> = HashMap::new();
-            for p in &pairs {
-                if let (Some(a), Some(b)) = (
-                    p.get(&this_col).and_then(Value::as_str),
-                    p.get(&other_col).and_then(Value::as_str),
-                ) && let Some(r) = by_id.get(b)
-                {
-                    grouped
-                        .entry(a)
-                        .or_default()
-                        .push(Value::Object((*r).clone()));
-                }
-            }
-            for row in rows.iter_mut() {
-                let list = row
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .and_then(|id| grouped.get(id))
-                    .cloned()
-                    .unwrap_or_default();
-                let value = if end.other.is_list {
-                    Value::Array(list)
-                } else {
-                    list.into_iter().next().unwrap_or(Value::Null)
-                };
-                row.insert(name.to_owned(), value);
-            }
+            crate::framework::data::service::attach_through_pairs(
+                rows,
+                name,
+                &pairs,
+                (&this_col, &other_col),
+                &linked,
+                end.other.is_list,
+            );
             Ok(())
         }))
     }
