@@ -388,8 +388,7 @@ impl ModuleService {
                             let list = row
                                 .get("id")
                                 .and_then(Value::as_str)
-                                .and_then(|id| grouped.get(id))
-                                .cloned()
+                                .and_then(|id| grouped.remove(id))
                                 .unwrap_or_default();
                             let value = if single {
                                 list.into_iter().next().unwrap_or(Value::Null)
