@@ -29,12 +29,11 @@ impl HostProcess {
         tokio::spawn(async move {
             let mut ready = Some(ready_tx);
             while let Ok(Some(line)) = lines.next_line().await {
-                if line.contains("is ready on")
-                    && let Some(tx) = ready.take()
-                {
+                let ready_line = line.contains("is ready on");
+                out.lock().expect("lock").push_str(&(line + "\n"));
+                if ready_line && let Some(tx) = ready.take() {
                     let _ = tx.send(());
                 }
-                out.lock().expect("lock").push_str(&(line + "\n"));
             }
         });
         let mut err_lines = BufReader::new(child.stderr.take().expect("stderr")).lines();

@@ -440,6 +440,39 @@ async fn storefront_errors_use_medusa_shapes() {
             json!("Payment collection has not been initiated for cart")
         )
     );
+    // `fields` narrows (bare names) or extends (modifiers) the cart.
+    let (_, narrow) = store
+        .get(&format!("/store/carts/{cart}?fields=id,region_id"))
+        .await;
+    let mut keys: Vec<&String> = narrow["cart"].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["id", "region_id"]);
+    let (_, wide) = store
+        .get(&format!("/store/carts/{cart}?fields=*items,+items.total"))
+        .await;
+    assert!(
+        wide["cart"]["total"].is_number() && wide["cart"]["region"]["countries"].is_array(),
+        "{wide}"
+    );
+    let (status, reasons) = store.get("/store/return-reasons").await;
+    assert_eq!(status, 200, "{reasons}");
+    assert!(
+        reasons["return_reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["value"] == "damaged"),
+        "{reasons}"
+    );
+    let id = reasons["return_reasons"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, one) = store.get(&format!("/store/return-reasons/{id}")).await;
+    assert_eq!(
+        (status, one["return_reason"]["id"].clone()),
+        (200, json!(id))
+    );
     let (status, body) = store.get("/store/carts/cart_missing").await;
     assert_eq!((status, body["type"].clone()), (404, json!("not_found")));
     let (status, body) = store.get("/store/orders").await;

@@ -404,6 +404,17 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
         }
     }
 
+    w.create(
+        "order",
+        "return_reason",
+        vec![
+            json!({ "value": "damaged", "label": "Damaged", "description": "The item arrived damaged" }),
+            json!({ "value": "wrong_size", "label": "Wrong size" }),
+            json!({ "value": "changed_mind", "label": "Changed my mind" }),
+        ],
+    )
+    .await?;
+
     let token = new_publishable_token();
     let key = w
         .one("api_key", "api_key", json!({ "token": token, "redacted": redact(&token), "title": "Webshop", "type": "publishable", "created_by": "seed" }))

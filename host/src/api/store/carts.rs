@@ -2,7 +2,7 @@
 //! the whole re-read cart.
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,9 +23,43 @@ pub async fn run(state: &AppState, workflow: &str, input: Value) -> Result<Value
     Ok(run.output)
 }
 
-/// The cart as responses carry it.
-pub async fn cart_response(state: &AppState, id: &str) -> Result<Value, ApiError> {
-    Ok(flows::load_cart(&mut Exec::Db(state.db()), &state.runtime().query, id).await?)
+/// Everything a cart response carries by default (`fields` narrows or extends it).
+const CART_DEFAULTS: &[&str] = &[
+    "*",
+    "items.*",
+    "items.tax_lines.*",
+    "items.adjustments.*",
+    "items.variant.*",
+    "items.variant.options.*",
+    "items.product.*",
+    "items.product.images.*",
+    "shipping_methods.*",
+    "shipping_methods.tax_lines.*",
+    "shipping_methods.adjustments.*",
+    "shipping_address.*",
+    "billing_address.*",
+    "region.*",
+    "region.countries.*",
+    "promotions.*",
+    "promotions.application_method.*",
+    "payment_collection.*",
+    "payment_collection.payment_sessions.*",
+    "customer.*",
+];
+
+/// The cart as responses carry it, shaped by the request's `fields`.
+pub async fn cart_response(
+    state: &AppState,
+    id: &str,
+    raw_query: Option<&str>,
+) -> Result<Value, ApiError> {
+    let mut cart = flows::load_cart(&mut Exec::Db(state.db()), &state.runtime().query, id).await?;
+    let fields = crate::api::list_query::ListQuery::parse(raw_query)?.fields;
+    if let (Some(fields), Value::Object(map)) = (fields, &mut cart) {
+        let tree = crate::framework::query::fields::resolve_fields(CART_DEFAULTS, Some(&fields));
+        crate::framework::data::project(std::slice::from_mut(map), &tree);
+    }
+    Ok(cart)
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +98,7 @@ async fn customer_email(state: &AppState, customer_id: &str) -> Option<Value> {
 #[utoipa::path(post, path = "/carts", tag = "Store", responses((status = 200, description = "{cart}")))]
 pub async fn create(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Extension(key): Extension<PublishableKey>,
     MaybeAuth(auth): MaybeAuth,
     ApiJson(body): ApiJson<CreateCart>,
@@ -103,16 +138,20 @@ pub async fn create(
     });
     let out = run(&state, flows::CREATE_CART, input).await?;
     let id = out["id"].as_str().unwrap_or_default();
-    Ok(envelope::one("cart", cart_response(&state, id).await?).into_response())
+    Ok(envelope::one("cart", cart_response(&state, id, raw.as_deref()).await?).into_response())
 }
 
 /// Retrieve a cart.
 #[utoipa::path(get, path = "/carts/{id}", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}"), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(envelope::one("cart", cart_response(&state, &id).await?))
+    Ok(envelope::one(
+        "cart",
+        cart_response(&state, &id, raw.as_deref()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,16 +174,18 @@ async fn update_with(
     state: &AppState,
     id: &str,
     mut input: Value,
+    raw: Option<&str>,
 ) -> Result<Json<Value>, ApiError> {
     input["id"] = json!(id);
     run(state, flows::UPDATE_CART, input).await?;
-    Ok(envelope::one("cart", cart_response(state, id).await?))
+    Ok(envelope::one("cart", cart_response(state, id, raw).await?))
 }
 
 /// Update a cart (addresses, email, region, promotion codes).
 #[utoipa::path(post, path = "/carts/{id}", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}")))]
 pub async fn update(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UpdateCart>,
 ) -> Result<Json<Value>, ApiError> {
@@ -152,13 +193,14 @@ pub async fn update(
         "region_id": body.region_id, "email": body.email, "shipping_address": body.shipping_address, "billing_address": body.billing_address,
         "sales_channel_id": body.sales_channel_id, "metadata": body.metadata, "promo_codes": body.promo_codes,
     });
-    update_with(&state, &id, input).await
+    update_with(&state, &id, input, raw.as_deref()).await
 }
 
 /// Transfer a cart to the logged-in customer.
 #[utoipa::path(post, path = "/carts/{id}/customer", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}"), (status = 401)))]
 pub async fn transfer(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
     Customer(claims): Customer,
 ) -> Result<Json<Value>, ApiError> {
@@ -167,6 +209,7 @@ pub async fn transfer(
         &state,
         &id,
         json!({ "customer_id": claims.actor_id, "customer_email": email }),
+        raw.as_deref(),
     )
     .await
 }
@@ -175,9 +218,10 @@ pub async fn transfer(
 #[utoipa::path(post, path = "/carts/{id}/taxes", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}")))]
 pub async fn taxes(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    update_with(&state, &id, json!({})).await
+    update_with(&state, &id, json!({}), raw.as_deref()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,7 +231,7 @@ pub struct PromoCodes {
 }
 
 async fn current_codes(state: &AppState, id: &str) -> Result<Vec<String>, ApiError> {
-    let cart = cart_response(state, id).await?;
+    let cart = cart_response(state, id, None).await?;
     Ok(cart["promotions"]
         .as_array()
         .into_iter()
@@ -200,6 +244,7 @@ async fn current_codes(state: &AppState, id: &str) -> Result<Vec<String>, ApiErr
 #[utoipa::path(post, path = "/carts/{id}/promotions", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}")))]
 pub async fn add_promotions(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PromoCodes>,
 ) -> Result<Json<Value>, ApiError> {
@@ -209,13 +254,14 @@ pub async fn add_promotions(
             codes.push(code);
         }
     }
-    update_with(&state, &id, json!({ "promo_codes": codes })).await
+    update_with(&state, &id, json!({ "promo_codes": codes }), raw.as_deref()).await
 }
 
 /// Remove promotion codes.
 #[utoipa::path(delete, path = "/carts/{id}/promotions", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}")))]
 pub async fn remove_promotions(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PromoCodes>,
 ) -> Result<Json<Value>, ApiError> {
@@ -224,7 +270,7 @@ pub async fn remove_promotions(
         .into_iter()
         .filter(|c| !body.promo_codes.iter().any(|r| r.eq_ignore_ascii_case(c)))
         .collect();
-    update_with(&state, &id, json!({ "promo_codes": codes })).await
+    update_with(&state, &id, json!({ "promo_codes": codes }), raw.as_deref()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -239,11 +285,15 @@ pub struct NewLine {
 #[utoipa::path(post, path = "/carts/{id}/line-items", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}"), (status = 400, body = crate::api::error::ErrorBody)))]
 pub async fn add_line(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewLine>,
 ) -> Result<Json<Value>, ApiError> {
     run(&state, flows::ADD_LINE_ITEM, json!({ "cart_id": id, "variant_id": body.variant_id, "quantity": body.quantity, "metadata": body.metadata })).await?;
-    Ok(envelope::one("cart", cart_response(&state, &id).await?))
+    Ok(envelope::one(
+        "cart",
+        cart_response(&state, &id, raw.as_deref()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,17 +307,22 @@ pub struct LineChange {
 #[utoipa::path(post, path = "/carts/{id}/line-items/{line_id}", tag = "Store", params(("id" = String, Path), ("line_id" = String, Path)), responses((status = 200, description = "{cart}")))]
 pub async fn update_line(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path((id, line)): Path<(String, String)>,
     ApiJson(body): ApiJson<LineChange>,
 ) -> Result<Json<Value>, ApiError> {
     run(&state, flows::UPDATE_LINE_ITEM, json!({ "cart_id": id, "line_id": line, "quantity": body.quantity, "metadata": body.metadata })).await?;
-    Ok(envelope::one("cart", cart_response(&state, &id).await?))
+    Ok(envelope::one(
+        "cart",
+        cart_response(&state, &id, raw.as_deref()).await?,
+    ))
 }
 
 /// Remove a line item.
 #[utoipa::path(delete, path = "/carts/{id}/line-items/{line_id}", tag = "Store", params(("id" = String, Path), ("line_id" = String, Path)), responses((status = 200, description = "{id, object, deleted, parent}")))]
 pub async fn delete_line(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path((id, line)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     run(
@@ -276,7 +331,7 @@ pub async fn delete_line(
         json!({ "cart_id": id, "line_id": line }),
     )
     .await?;
-    let cart = cart_response(&state, &id).await?;
+    let cart = cart_response(&state, &id, raw.as_deref()).await?;
     Ok(envelope::deleted(&line, "line-item", Some(("cart", cart))))
 }
 
@@ -291,6 +346,7 @@ pub struct ShippingChoice {
 #[utoipa::path(post, path = "/carts/{id}/shipping-methods", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{cart}")))]
 pub async fn add_shipping_method(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ShippingChoice>,
 ) -> Result<Json<Value>, ApiError> {
@@ -300,7 +356,10 @@ pub async fn add_shipping_method(
         json!({ "cart_id": id, "option_id": body.option_id, "data": body.data }),
     )
     .await?;
-    Ok(envelope::one("cart", cart_response(&state, &id).await?))
+    Ok(envelope::one(
+        "cart",
+        cart_response(&state, &id, raw.as_deref()).await?,
+    ))
 }
 
 /// Complete the cart: place the order.
@@ -312,7 +371,7 @@ pub async fn complete(
     let out = match run(&state, flows::COMPLETE_CART, json!({ "cart_id": id })).await {
         Ok(out) => out,
         Err(e) if e.body.kind == crate::api::error::ErrorType::PaymentAuthorizationError => {
-            let cart = cart_response(&state, &id).await?;
+            let cart = cart_response(&state, &id, None).await?;
             return Ok(Json(
                 json!({ "type": "cart", "cart": cart, "error": { "message": "Payment authorization failed", "name": "Error", "type": "payment_authorization_error" } }),
             ));

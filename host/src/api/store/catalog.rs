@@ -242,3 +242,59 @@ pub async fn get_category(
     .await?;
     Ok(envelope::one("product_category", category))
 }
+
+const RETURN_REASON_FIELDS: &[&str] = &[
+    "id",
+    "value",
+    "label",
+    "description",
+    "parent_return_reason_id",
+    "created_at",
+    "updated_at",
+    "*parent_return_reason",
+    "*return_reason_children",
+];
+
+/// List return reasons.
+#[utoipa::path(get, path = "/return-reasons", tag = "Store", responses((status = 200, description = "{return_reasons, count, offset, limit}")))]
+pub async fn list_return_reasons(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let opts = q.find_options(50, Some("value"));
+    let (rows, count) = read::list(
+        &state,
+        "return_reason",
+        q.field_tree(RETURN_REASON_FIELDS),
+        q.filters(&["id", "value", "q"]),
+        opts.clone(),
+    )
+    .await?;
+    Ok(envelope::list(
+        "return_reasons",
+        rows,
+        count,
+        opts.offset,
+        opts.limit.unwrap_or(50),
+    ))
+}
+
+/// Retrieve a return reason.
+#[utoipa::path(get, path = "/return-reasons/{id}", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{return_reason}")))]
+pub async fn get_return_reason(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let reason = read::one(
+        &state,
+        "return_reason",
+        q.field_tree(RETURN_REASON_FIELDS),
+        by_id(&id),
+        format!("Return reason with id: {id} was not found"),
+    )
+    .await?;
+    Ok(envelope::one("return_reason", reason))
+}

@@ -26,7 +26,7 @@ pub async fn list_shipping_options(
     let cart_id = q
         .param("cart_id")
         .ok_or_else(|| ApiError::invalid_data("Invalid request: Field 'cart_id' is required"))?;
-    let cart = cart_response(&state, &cart_id).await?;
+    let cart = cart_response(&state, &cart_id, None).await?;
     let options =
         flows::options_for_cart(&mut Exec::Db(state.db()), &state.runtime().query, &cart).await?;
     Ok(Json(json!({ "shipping_options": options })))
@@ -47,7 +47,7 @@ pub async fn calculate_shipping_option(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Calculate>,
 ) -> Result<Json<Value>, ApiError> {
-    let cart = cart_response(&state, &body.cart_id).await?;
+    let cart = cart_response(&state, &body.cart_id, None).await?;
     let options =
         flows::options_for_cart(&mut Exec::Db(state.db()), &state.runtime().query, &cart).await?;
     let option = options

@@ -23,6 +23,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::get_collection))
         .routes(routes!(catalog::list_categories))
         .routes(routes!(catalog::get_category))
+        .routes(routes!(catalog::list_return_reasons))
+        .routes(routes!(catalog::get_return_reason))
         .routes(routes!(products::list_products))
         .routes(routes!(products::get_product))
         .routes(routes!(carts::create))

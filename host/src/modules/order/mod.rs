@@ -1,5 +1,6 @@
 //! Order module: orders with their items (and fulfilment progress per item),
-//! addresses, shipping methods, adjustments and tax lines.
+//! addresses, shipping methods, adjustments and tax lines, and the reasons
+//! customers give for returns.
 
 use crate::framework::dml::{ModelDef, ModuleDef};
 use crate::modules::common::{
@@ -59,6 +60,30 @@ pub fn definition() -> ModuleDef {
             "order_address",
             "ordaddr",
         )))
+        .model(
+            ModelDef::new("return_reason", "rr")
+                .text("value")
+                .unique()
+                .text("label")
+                .searchable()
+                .text("description")
+                .nullable()
+                .text("parent_return_reason_id")
+                .nullable()
+                .index()
+                .json("metadata")
+                .nullable()
+                .belongs_to(
+                    "parent_return_reason",
+                    "return_reason",
+                    "parent_return_reason_id",
+                )
+                .has_many(
+                    "return_reason_children",
+                    "return_reason",
+                    "parent_return_reason_id",
+                ),
+        )
         .model(
             with_line_item_fields(ModelDef::new("order_line_item", "ordli"))
                 .number("fulfilled_quantity")
