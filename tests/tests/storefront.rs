@@ -454,6 +454,33 @@ async fn storefront_errors_use_medusa_shapes() {
         wide["cart"]["total"].is_number() && wide["cart"]["region"]["countries"].is_array(),
         "{wide}"
     );
+    let (_, beanie_list) = store.get("/store/products?handle=limited-beanie").await;
+    let beanie_id = beanie_list["products"][0]["variants"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, variant) = store
+        .get(&format!(
+            "/store/product-variants/{beanie_id}?region_id={region_id}&fields=+inventory_quantity"
+        ))
+        .await;
+    assert_eq!(status, 200, "{variant}");
+    assert_eq!(
+        variant["variant"]["calculated_price"]["calculated_amount"],
+        json!(16)
+    );
+    assert_eq!(variant["variant"]["inventory_quantity"], json!(10));
+    let (status, variants) = store.get("/store/product-variants?limit=5").await;
+    assert_eq!(
+        (
+            status,
+            variants["count"].clone(),
+            variants["variants"].as_array().unwrap().len()
+        ),
+        (200, json!(44), 5)
+    );
+    let (status, _) = store.get("/store/product-variants/variant_missing").await;
+    assert_eq!(status, 404);
     let (status, reasons) = store.get("/store/return-reasons").await;
     assert_eq!(status, 200, "{reasons}");
     assert!(

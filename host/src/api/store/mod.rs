@@ -27,6 +27,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::get_return_reason))
         .routes(routes!(products::list_products))
         .routes(routes!(products::get_product))
+        .routes(routes!(products::list_variants))
+        .routes(routes!(products::get_variant))
         .routes(routes!(carts::create))
         .routes(routes!(carts::get, carts::update))
         .routes(routes!(carts::transfer))

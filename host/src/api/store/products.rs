@@ -89,44 +89,28 @@ struct Extras {
     inventory: bool,
 }
 
-async fn extras(state: &AppState, q: &ListQuery, tree: &mut FieldTree) -> Result<Extras, ApiError> {
-    let variants = tree.relations.get("variants").cloned().unwrap_or_default();
+/// Works out pricing and inventory for the variants in `tree`: the tree's
+/// `variants` relation for products (`prefix` = "variants."), the tree itself
+/// for variants (`prefix` = "").
+async fn extras(
+    state: &AppState,
+    q: &ListQuery,
+    tree: &mut FieldTree,
+    prefix: &str,
+) -> Result<Extras, ApiError> {
+    let relation = prefix.trim_end_matches('.');
+    let level = if relation.is_empty() {
+        tree.clone()
+    } else {
+        tree.relations.get(relation).cloned().unwrap_or_default()
+    };
     let wants_price = q.param("region_id").is_some()
         || q.param("cart_id").is_some()
-        || variants.relations.contains_key("calculated_price")
-        || variants.scalars.contains("calculated_price");
-    let inventory = variants.scalars.contains("inventory_quantity");
+        || level.relations.contains_key("calculated_price")
+        || level.scalars.contains("calculated_price");
+    let inventory = level.scalars.contains("inventory_quantity");
     let pricing = if wants_price {
-        let region_id = match (q.param("region_id"), q.param("cart_id")) {
-            (Some(r), _) => r,
-            (None, Some(cart)) => {
-                let fields = FieldTree::from_paths(["id", "region_id"]);
-                let cart = read::one(
-                    state,
-                    "cart",
-                    fields,
-                    read::by_id(&cart),
-                    format!("Cart with id: {cart} was not found"),
-                )
-                .await?;
-                cart["region_id"].as_str().unwrap_or_default().to_owned()
-            }
-            (None, None) => {
-                let fields = FieldTree::from_paths(["default_region_id"]);
-                let store = read::list(state, "store", fields, Map::new(), Default::default())
-                    .await?
-                    .0;
-                store
-                    .first()
-                    .and_then(|s| s["default_region_id"].as_str())
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        ApiError::invalid_data(
-                            "Missing required pricing context to calculate prices - region_id",
-                        )
-                    })?
-            }
-        };
+        let region_id = pricing_region(state, q).await?;
         let fields = FieldTree::from_paths(["id", "currency_code"]);
         let region = read::one(
             state,
@@ -141,7 +125,7 @@ async fn extras(state: &AppState, q: &ListQuery, tree: &mut FieldTree) -> Result
                 "Region with id {region_id} not found when populating the pricing context"
             ))
         })?;
-        tree.add_path("variants.price_set.prices.*");
+        tree.add_path(&format!("{prefix}price_set.prices.*"));
         Some(PricingContext {
             currency_code: region["currency_code"]
                 .as_str()
@@ -153,11 +137,20 @@ async fn extras(state: &AppState, q: &ListQuery, tree: &mut FieldTree) -> Result
         None
     };
     if inventory {
-        tree.add_path("variants.manage_inventory");
-        tree.add_path("variants.allow_backorder");
-        tree.add_path("variants.inventory_items.location_levels.*");
+        for path in [
+            "manage_inventory",
+            "allow_backorder",
+            "inventory_items.location_levels.*",
+        ] {
+            tree.add_path(&format!("{prefix}{path}"));
+        }
     }
-    if let Some(v) = tree.relations.get_mut("variants") {
+    let level = if relation.is_empty() {
+        Some(tree)
+    } else {
+        tree.relations.get_mut(relation)
+    };
+    if let Some(v) = level {
         v.relations.remove("calculated_price");
         v.scalars.remove("calculated_price");
         v.scalars.remove("inventory_quantity");
@@ -165,61 +158,103 @@ async fn extras(state: &AppState, q: &ListQuery, tree: &mut FieldTree) -> Result
     Ok(Extras { pricing, inventory })
 }
 
-async fn finish(state: &AppState, products: &mut [Value], extras: &Extras) -> Result<(), ApiError> {
-    let mut lists = HashMap::new();
-    let listed = |p: &Value| {
-        p["variants"].as_array().into_iter().flatten().any(|v| {
-            v["price_set"]["prices"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|pr| !pr["price_list_id"].is_null())
-        })
-    };
-    if extras.pricing.is_some() && products.iter().any(listed) {
-        let mut exec = Exec::Db(state.db());
-        lists = crate::flows::cart::pricing::price_lists(&mut exec, &state.runtime().query).await?;
+/// The region prices are calculated for: `region_id`, the cart's, or the store's default.
+async fn pricing_region(state: &AppState, q: &ListQuery) -> Result<String, ApiError> {
+    if let Some(region) = q.param("region_id") {
+        return Ok(region);
     }
+    if let Some(cart) = q.param("cart_id") {
+        let fields = FieldTree::from_paths(["id", "region_id"]);
+        let cart = read::one(
+            state,
+            "cart",
+            fields,
+            read::by_id(&cart),
+            format!("Cart with id: {cart} was not found"),
+        )
+        .await?;
+        return Ok(cart["region_id"].as_str().unwrap_or_default().to_owned());
+    }
+    let fields = FieldTree::from_paths(["default_region_id"]);
+    let store = read::list(state, "store", fields, Map::new(), Default::default())
+        .await?
+        .0;
+    store
+        .first()
+        .and_then(|s| s["default_region_id"].as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::invalid_data(
+                "Missing required pricing context to calculate prices - region_id",
+            )
+        })
+}
+
+/// Adds `calculated_price` and `inventory_quantity` to loaded variants.
+async fn finish_variants(
+    state: &AppState,
+    variants: Vec<&mut Map<String, Value>>,
+    extras: &Extras,
+) -> Result<(), ApiError> {
+    let listed = variants.iter().any(|v| {
+        v.get("price_set")
+            .map_or(&Value::Null, |p| &p["prices"])
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| !p["price_list_id"].is_null())
+    });
+    let lists = if extras.pricing.is_some() && listed {
+        crate::flows::cart::pricing::price_lists(&mut Exec::Db(state.db()), &state.runtime().query)
+            .await?
+    } else {
+        HashMap::new()
+    };
     let now = crate::db::codec::format_timestamp(chrono::Utc::now());
-    for product in products.iter_mut() {
-        let Some(variants) = product.get_mut("variants").and_then(Value::as_array_mut) else {
-            continue;
-        };
-        for variant in variants.iter_mut().filter_map(Value::as_object_mut) {
-            if let Some(ctx) = &extras.pricing {
-                let set = variant.remove("price_set").unwrap_or(Value::Null);
-                let prices = calculate_prices(std::slice::from_ref(&set), &lists, ctx, &now);
-                let price = set["id"]
-                    .as_str()
-                    .and_then(|id| prices.get(id))
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                variant.insert("calculated_price".into(), price);
-            }
-            if extras.inventory {
-                let items = variant.remove("inventory_items").unwrap_or(Value::Null);
-                let quantity = match (variant.get("manage_inventory"), items.as_array()) {
-                    (Some(Value::Bool(false)), _) => Value::Null,
-                    (_, Some(items)) if !items.is_empty() => json!(
-                        items
-                            .iter()
-                            .map(|i| i["location_levels"]
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .map(|l| l["stocked_quantity"].as_i64().unwrap_or(0)
-                                    - l["reserved_quantity"].as_i64().unwrap_or(0))
-                                .sum::<i64>())
-                            .min()
-                            .unwrap_or(0)
-                    ),
-                    _ => json!(0),
-                };
-                variant.insert("inventory_quantity".into(), quantity);
-            }
+    for variant in variants {
+        if let Some(ctx) = &extras.pricing {
+            let set = variant.remove("price_set").unwrap_or(Value::Null);
+            let prices = calculate_prices(std::slice::from_ref(&set), &lists, ctx, &now);
+            let price = set["id"]
+                .as_str()
+                .and_then(|id| prices.get(id))
+                .cloned()
+                .unwrap_or(Value::Null);
+            variant.insert("calculated_price".into(), price);
+        }
+        if extras.inventory {
+            let items = variant.remove("inventory_items").unwrap_or(Value::Null);
+            let available = |i: &Value| -> i64 {
+                i["location_levels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|l| {
+                        l["stocked_quantity"].as_i64().unwrap_or(0)
+                            - l["reserved_quantity"].as_i64().unwrap_or(0)
+                    })
+                    .sum()
+            };
+            let quantity = match (variant.get("manage_inventory"), items.as_array()) {
+                (Some(Value::Bool(false)), _) => Value::Null,
+                (_, Some(items)) if !items.is_empty() => {
+                    json!(items.iter().map(available).min().unwrap_or(0))
+                }
+                _ => json!(0),
+            };
+            variant.insert("inventory_quantity".into(), quantity);
         }
     }
     Ok(())
+}
+
+async fn finish(state: &AppState, products: &mut [Value], extras: &Extras) -> Result<(), ApiError> {
+    let variants = products
+        .iter_mut()
+        .filter_map(|p| p.get_mut("variants").and_then(Value::as_array_mut))
+        .flat_map(|vs| vs.iter_mut().filter_map(Value::as_object_mut))
+        .collect();
+    finish_variants(state, variants, extras).await
 }
 
 /// List products.
@@ -232,7 +267,7 @@ pub async fn list_products(
     let q = ListQuery::parse(raw.as_deref())?;
     let filters = scope(&key, &q)?;
     let mut tree = q.field_tree(PRODUCT_FIELDS);
-    let extras = extras(&state, &q, &mut tree).await?;
+    let extras = extras(&state, &q, &mut tree, "variants.").await?;
     let opts = q.find_options(50, None);
     let (mut rows, count) = read::list(&state, "product", tree, filters, opts.clone()).await?;
     finish(&state, &mut rows, &extras).await?;
@@ -257,7 +292,7 @@ pub async fn get_product(
     let mut filters = scope(&key, &q)?;
     filters.insert("id".into(), json!(id));
     let mut tree = q.field_tree(PRODUCT_FIELDS);
-    let extras = extras(&state, &q, &mut tree).await?;
+    let extras = extras(&state, &q, &mut tree, "variants.").await?;
     let product = read::one(
         &state,
         "product",
@@ -269,4 +304,109 @@ pub async fn get_product(
     let mut rows = vec![product];
     finish(&state, &mut rows, &extras).await?;
     Ok(envelope::one("product", rows.remove(0)))
+}
+
+const VARIANT_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "sku",
+    "barcode",
+    "ean",
+    "upc",
+    "allow_backorder",
+    "manage_inventory",
+    "variant_rank",
+    "product_id",
+    "hs_code",
+    "origin_country",
+    "mid_code",
+    "material",
+    "weight",
+    "length",
+    "height",
+    "width",
+    "created_at",
+    "updated_at",
+    "metadata",
+    "*options",
+    "product.id",
+    "product.type_id",
+];
+
+fn variant_scope(key: &PublishableKey, q: &ListQuery) -> Result<Map<String, Value>, ApiError> {
+    let channels = key.product_channels(q.list("sales_channel_id"))?;
+    let mut filters = q.filters(&[
+        "sku",
+        "product_id",
+        "q",
+        "allow_backorder",
+        "manage_inventory",
+        "$and",
+        "$or",
+    ]);
+    if let Some(ids) = q.list("id") {
+        filters.insert("id".into(), json!(ids));
+    }
+    filters.insert(
+        "product".into(),
+        json!({ "status": "published", "sales_channels": { "id": channels } }),
+    );
+    Ok(filters)
+}
+
+async fn variants_response(
+    state: &AppState,
+    q: &ListQuery,
+    filters: Map<String, Value>,
+    limit: u64,
+) -> Result<(Vec<Value>, i64, crate::framework::data::FindOptions), ApiError> {
+    let mut tree = q.field_tree(VARIANT_FIELDS);
+    let extras = extras(state, q, &mut tree, "").await?;
+    let opts = q.find_options(limit, Some("variant_rank"));
+    let (mut rows, count) =
+        read::list(state, "product_variant", tree, filters, opts.clone()).await?;
+    finish_variants(
+        state,
+        rows.iter_mut().filter_map(Value::as_object_mut).collect(),
+        &extras,
+    )
+    .await?;
+    Ok((rows, count, opts))
+}
+
+/// List product variants (with `calculated_price` when a region is known).
+#[utoipa::path(get, path = "/product-variants", tag = "Store", responses((status = 200, description = "{variants, count, offset, limit}")))]
+pub async fn list_variants(
+    State(state): State<AppState>,
+    Extension(key): Extension<PublishableKey>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let filters = variant_scope(&key, &q)?;
+    let (rows, count, opts) = variants_response(&state, &q, filters, 20).await?;
+    Ok(envelope::list(
+        "variants",
+        rows,
+        count,
+        opts.offset,
+        opts.limit.unwrap_or(20),
+    ))
+}
+
+/// Retrieve a product variant.
+#[utoipa::path(get, path = "/product-variants/{id}", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{variant}"), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn get_variant(
+    State(state): State<AppState>,
+    Extension(key): Extension<PublishableKey>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let mut filters = variant_scope(&key, &q)?;
+    filters.insert("id".into(), json!(id));
+    let (rows, _, _) = variants_response(&state, &q, filters, 1).await?;
+    let variant = rows.into_iter().next().ok_or_else(|| {
+        ApiError::not_found(format!("Product variant with id: {id} was not found"))
+    })?;
+    Ok(envelope::one("variant", variant))
 }
