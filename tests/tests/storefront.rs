@@ -532,6 +532,103 @@ async fn storefront_errors_use_medusa_shapes() {
     assert_eq!(status, 404, "{body}");
 }
 
+#[tokio::test]
+async fn a_guest_order_is_transferred_to_a_customer() {
+    let store = DemoStore::start(None).await;
+    let region = store.region("eur").await;
+    let (_, list) = store.get("/store/products?handle=mug").await;
+    let variant = list["products"][0]["variants"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cart = store
+        .ready_cart(region["id"].as_str().unwrap(), &variant, 1)
+        .await;
+    let order = store
+        .ok(&format!("/store/carts/{cart}/complete"), json!({}))
+        .await["order"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let email = "transfer@example.com";
+    let registration = store
+        .ok(
+            "/auth/customer/emailpass/register",
+            json!({ "email": email, "password": "secret123" }),
+        )
+        .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, customer) = store
+        .post_as("/store/customers", json!({}), &registration)
+        .await;
+    assert_eq!(status, 200, "{customer}");
+    let token = store
+        .ok(
+            "/auth/customer/emailpass",
+            json!({ "email": email, "password": "secret123" }),
+        )
+        .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = store
+        .post(
+            &format!("/store/orders/{order}/transfer/request"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = store
+        .post_as(
+            &format!("/store/orders/{order}/transfer/request"),
+            json!({}),
+            &token,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The token goes to the order's email; the test reads it from the database.
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        store.project.file("medusa.db").display()
+    ))
+    .await
+    .unwrap();
+    let (secret,): (String,) =
+        sqlx::query_as("SELECT token FROM order_transfer WHERE order_id = ?")
+            .bind(&order)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let (status, body) = store
+        .post(
+            &format!("/store/orders/{order}/transfer/accept"),
+            json!({ "token": "wrong" }),
+        )
+        .await;
+    assert_eq!((status, body["type"].clone()), (400, json!("not_allowed")));
+    let (status, accepted) = store
+        .post(
+            &format!("/store/orders/{order}/transfer/accept"),
+            json!({ "token": secret }),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["order"]["customer_id"], customer["customer"]["id"]);
+    let (_, orders) = store.get_as("/store/orders", &token).await;
+    assert_eq!(orders["orders"][0]["id"], json!(order));
+    let (status, _) = store
+        .post(
+            &format!("/store/orders/{order}/transfer/decline"),
+            json!({ "token": secret }),
+        )
+        .await;
+    assert_eq!(status, 400, "a used token cannot be used again");
+}
+
 async fn concurrent_checkouts(store: &DemoStore) {
     let region = store.region("eur").await;
     let region_id = region["id"].as_str().unwrap().to_owned();

@@ -17,6 +17,14 @@ fn next_ulid() -> Ulid {
     }
 }
 
+/// A random secret of `bytes` random bytes, as lower-case hex.
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A new id for an entity whose id prefix is `prefix`.
 pub fn generate_id(prefix: &str) -> String {
     format!("{prefix}_{}", next_ulid())

@@ -1,6 +1,5 @@
 //! Writing the demo store through the modules' services and links.
 
-use rand::Rng;
 use serde_json::{Map, Value, json};
 
 use super::SeedError;
@@ -99,11 +98,7 @@ impl Writer<'_, '_, '_> {
 
 /// A new publishable token: `pk_` + 64 hex characters.
 pub fn new_publishable_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    format!(
-        "pk_{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    )
+    format!("pk_{}", crate::framework::id::random_hex(32))
 }
 
 /// `pk_xxx***abc`: the first 6 characters, `***`, the last 3.

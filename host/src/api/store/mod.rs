@@ -6,6 +6,7 @@ mod checkout;
 mod customers;
 mod orders;
 mod products;
+mod transfers;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -56,4 +57,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(orders::list_orders))
         .routes(routes!(orders::get_order))
+        .routes(routes!(transfers::request))
+        .routes(routes!(transfers::accept))
+        .routes(routes!(transfers::decline))
+        .routes(routes!(transfers::cancel))
 }

@@ -61,6 +61,18 @@ pub fn definition() -> ModuleDef {
             "ordaddr",
         )))
         .model(
+            ModelDef::new("order_transfer", "ordtrf")
+                .text("order_id")
+                .index()
+                .text("customer_id")
+                .text("token")
+                .unique()
+                .enumeration("status", ["requested", "accepted", "declined", "canceled"])
+                .default("requested")
+                .text("description")
+                .nullable(),
+        )
+        .model(
             ModelDef::new("return_reason", "rr")
                 .text("value")
                 .unique()
