@@ -13,7 +13,7 @@ use super::read::load_cart;
 use super::shipping::options_for_cart;
 use super::support::{
     add_items, check_country, check_open, create_address, default_region, guest_customer,
-    load_region, new_items, obj, region_countries, reprice, set_promotions, svc, text,
+    load_region, new_items, obj, region_countries, reprice, required, set_promotions, svc, text,
 };
 
 fn codes(v: &Value) -> Option<Vec<String>> {
@@ -450,12 +450,7 @@ pub fn add_shipping_method<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepO
         let env = ctx.env();
         let input = ctx.input().clone();
         let cart_id = text(&input["cart_id"]).unwrap_or_default();
-        let option_id = text(&input["option_id"]).ok_or_else(|| {
-            StepError::permanent(
-                "invalid_data",
-                "Invalid request: Field 'option_id' is required",
-            )
-        })?;
+        let option_id = required(&input, "option_id")?;
         let mut exec = ctx.exec();
         let cart = load_cart(&mut exec, &env.query, &cart_id).await?;
         check_open(&cart)?;
@@ -574,12 +569,7 @@ pub fn create_payment_session<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, St
         let env = ctx.env();
         let input = ctx.input().clone();
         let collection_id = text(&input["collection_id"]).unwrap_or_default();
-        let provider = text(&input["provider_id"]).ok_or_else(|| {
-            StepError::permanent(
-                "invalid_data",
-                "Invalid request: Field 'provider_id' is required",
-            )
-        })?;
+        let provider = required(&input, "provider_id")?;
         let payment = svc(&env, "payment")?;
         let mut exec = ctx.exec();
         let collection = payment

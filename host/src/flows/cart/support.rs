@@ -27,6 +27,16 @@ pub fn obj(v: Value) -> Map<String, Value> {
     }
 }
 
+/// The text field `field` of `input`, or `400 invalid_data` naming it.
+pub fn required(input: &Value, field: &str) -> Result<String, StepError> {
+    text(&input[field]).ok_or_else(|| {
+        StepError::permanent(
+            "invalid_data",
+            format!("Invalid request: Field '{field}' is required"),
+        )
+    })
+}
+
 pub fn text(v: &Value) -> Option<String> {
     v.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
@@ -292,12 +302,7 @@ pub fn new_items(items: &Value) -> Result<Vec<NewItem>, StepError> {
         .into_iter()
         .flatten()
         .map(|i| {
-            let variant_id = text(&i["variant_id"]).ok_or_else(|| {
-                StepError::permanent(
-                    "invalid_data",
-                    "Invalid request: Field 'variant_id' is required",
-                )
-            })?;
+            let variant_id = required(i, "variant_id")?;
             let quantity = i["quantity"].as_i64().filter(|q| *q > 0).ok_or_else(|| {
                 StepError::permanent(
                     "invalid_data",

@@ -154,6 +154,11 @@ impl ModelDef {
         self
     }
 
+    /// Applies a shared piece of description (`model.with(address_fields)`).
+    pub fn with(self, describe: impl FnOnce(Self) -> Self) -> Self {
+        describe(self)
+    }
+
     /// The last field may be null.
     pub fn nullable(self) -> Self {
         self.last_field(|f| f.nullable = true)
