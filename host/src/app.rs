@@ -18,12 +18,14 @@ struct Inner {
     db: Database,
     runtime: Runtime,
     key_cache: crate::api::publishable_key::KeyCache,
+    response_cache: crate::api::response_cache::ResponseCache,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Database, runtime: Runtime) -> Self {
         Self {
             inner: Arc::new(Inner {
+                response_cache: crate::api::response_cache::ResponseCache::new(&config.cache),
                 config,
                 db,
                 runtime,
@@ -35,6 +37,11 @@ impl AppState {
     /// Recently checked publishable keys.
     pub fn key_cache(&self) -> &crate::api::publishable_key::KeyCache {
         &self.inner.key_cache
+    }
+
+    /// Cached store catalogue answers.
+    pub fn response_cache(&self) -> &crate::api::response_cache::ResponseCache {
+        &self.inner.response_cache
     }
 
     /// Modules, query, workflows and events.

@@ -20,6 +20,11 @@ impl DemoStore {
             Some(pg) => Project::with_database(&pg.url),
             None => Project::new(""),
         };
+        Self::in_project(project, postgres).await
+    }
+
+    /// `medusa develop` in `project` (whose config names the database).
+    pub async fn in_project(project: Project, postgres: Option<TestPostgres>) -> Self {
         let host = project.spawn(&["develop"]).await;
         let stdout = host.stdout();
         let key = stdout
@@ -79,6 +84,11 @@ impl DemoStore {
 
     pub async fn post_as(&self, path: &str, body: Value, token: &str) -> (u16, Value) {
         self.send(reqwest::Method::POST, path, Some(body), Some(token))
+            .await
+    }
+
+    pub async fn delete_as(&self, path: &str, token: &str) -> (u16, Value) {
+        self.send(reqwest::Method::DELETE, path, None, Some(token))
             .await
     }
 

@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+use super::transaction::Inner;
 use super::{DbError, Transaction};
 use crate::config::{DatabaseConfig, DatabaseUrl};
 
@@ -96,8 +97,10 @@ impl Database {
         Ok(match self {
             // IMMEDIATE: take the write lock up front, so concurrent writers wait
             // (busy timeout) instead of failing when a read would upgrade.
-            Self::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Self::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
+            Self::Sqlite(pool) => {
+                Transaction::new(Inner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?))
+            }
+            Self::Postgres(pool) => Transaction::new(Inner::Postgres(pool.begin().await?)),
         })
     }
 

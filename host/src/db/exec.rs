@@ -6,6 +6,7 @@ use sea_query_binder::SqlxBinder;
 use serde_json::{Map, Value};
 
 use super::codec::{ColumnSpec, decode_postgres, decode_sqlite};
+use super::transaction::Inner;
 use super::{Database, DbError, Dialect, Transaction};
 
 /// Where a statement runs: straight on the pool (reads), or in a transaction.
@@ -18,8 +19,7 @@ impl Exec<'_> {
     pub fn dialect(&self) -> Dialect {
         match self {
             Self::Db(db) => db.dialect(),
-            Self::Tx(Transaction::Sqlite(_)) => Dialect::Sqlite,
-            Self::Tx(Transaction::Postgres(_)) => Dialect::Postgres,
+            Self::Tx(tx) => tx.dialect(),
         }
     }
 
@@ -40,12 +40,18 @@ impl Exec<'_> {
                 let rows = sqlx::query_with(&sql, values).fetch_all(pool).await?;
                 rows.iter().map(|r| decode_postgres(r, columns)).collect()
             }
-            Self::Tx(Transaction::Sqlite(tx)) => {
+            Self::Tx(Transaction {
+                inner: Inner::Sqlite(tx),
+                ..
+            }) => {
                 let (sql, values) = select.build_sqlx(SqliteQueryBuilder);
                 let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
                 rows.iter().map(|r| decode_sqlite(r, columns)).collect()
             }
-            Self::Tx(Transaction::Postgres(tx)) => {
+            Self::Tx(Transaction {
+                inner: Inner::Postgres(tx),
+                ..
+            }) => {
                 let (sql, values) = select.build_sqlx(PostgresQueryBuilder);
                 let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
                 rows.iter().map(|r| decode_postgres(r, columns)).collect()

@@ -4,27 +4,43 @@ use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
 use sqlx::Row;
 
-use super::DbError;
+use super::{DbError, changes};
 
 /// An open transaction. Dropping it without [`Transaction::commit`] rolls back.
-pub enum Transaction {
+pub struct Transaction {
+    pub(super) inner: Inner,
+    /// Whether a statement wrote a table the catalogue shows (see [`changes`]).
+    touched_catalogue: bool,
+}
+
+/// The dialect's own transaction.
+pub(super) enum Inner {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Transaction {
+    pub(super) fn new(inner: Inner) -> Self {
+        Self {
+            inner,
+            touched_catalogue: false,
+        }
+    }
+
     /// Runs a statement (insert, update, delete) and returns the rows affected.
     pub async fn execute<S: SqlxBinder>(&mut self, statement: &S) -> Result<u64, DbError> {
-        let affected = match self {
-            Self::Sqlite(tx) => {
+        let affected = match &mut self.inner {
+            Inner::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
+                self.touched_catalogue = note(self.touched_catalogue, &sql);
                 sqlx::query_with(&sql, values)
                     .execute(&mut **tx)
                     .await?
                     .rows_affected()
             }
-            Self::Postgres(tx) => {
+            Inner::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
+                self.touched_catalogue = note(self.touched_catalogue, &sql);
                 sqlx::query_with(&sql, values)
                     .execute(&mut **tx)
                     .await?
@@ -36,15 +52,15 @@ impl Transaction {
 
     /// Runs a query whose first column of the first row is an integer (a count).
     pub async fn fetch_i64<S: SqlxBinder>(&mut self, statement: &S) -> Result<i64, DbError> {
-        let value = match self {
-            Self::Sqlite(tx) => {
+        let value = match &mut self.inner {
+            Inner::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
                 sqlx::query_with(&sql, values)
                     .fetch_one(&mut **tx)
                     .await?
                     .try_get(0)?
             }
-            Self::Postgres(tx) => {
+            Inner::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
                 sqlx::query_with(&sql, values)
                     .fetch_one(&mut **tx)
@@ -57,15 +73,16 @@ impl Transaction {
 
     /// Runs raw SQL with text parameters (`$1`, `$2`, ... on both dialects).
     pub async fn execute_raw(&mut self, sql: &str, params: &[&str]) -> Result<u64, DbError> {
-        let affected = match self {
-            Self::Sqlite(tx) => {
+        self.touched_catalogue = note(self.touched_catalogue, sql);
+        let affected = match &mut self.inner {
+            Inner::Sqlite(tx) => {
                 let mut q = sqlx::query(sql);
                 for p in params {
                     q = q.bind(*p);
                 }
                 q.execute(&mut **tx).await?.rows_affected()
             }
-            Self::Postgres(tx) => {
+            Inner::Postgres(tx) => {
                 let mut q = sqlx::query(sql);
                 for p in params {
                     q = q.bind(*p);
@@ -77,17 +94,33 @@ impl Transaction {
     }
 
     pub fn dialect(&self) -> super::Dialect {
-        match self {
-            Self::Sqlite(_) => super::Dialect::Sqlite,
-            Self::Postgres(_) => super::Dialect::Postgres,
+        match self.inner {
+            Inner::Sqlite(_) => super::Dialect::Sqlite,
+            Inner::Postgres(_) => super::Dialect::Postgres,
         }
     }
 
     pub async fn commit(self) -> Result<(), DbError> {
-        match self {
-            Self::Sqlite(tx) => tx.commit().await?,
-            Self::Postgres(tx) => tx.commit().await?,
+        match self.inner {
+            Inner::Sqlite(tx) => tx.commit().await?,
+            Inner::Postgres(tx) => tx.commit().await?,
+        }
+        if self.touched_catalogue {
+            changes::committed();
         }
         Ok(())
     }
+}
+
+/// Bumps the catalogue generation for the first catalogue write of a
+/// transaction and tells whether this statement was one.
+fn note(already: bool, sql: &str) -> bool {
+    if already {
+        return true;
+    }
+    let touches = changes::touches_catalogue(sql);
+    if touches {
+        changes::bump();
+    }
+    touches
 }

@@ -13,8 +13,9 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 
-/// Every `/store` route (the publishable-key check is added by the caller).
-pub fn routes() -> OpenApiRouter<AppState> {
+/// The catalogue reads a storefront repeats on every page: the caller puts
+/// them behind the response cache.
+pub fn catalogue_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(catalog::list_regions))
         .routes(routes!(catalog::get_region))
@@ -24,12 +25,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::get_collection))
         .routes(routes!(catalog::list_categories))
         .routes(routes!(catalog::get_category))
-        .routes(routes!(catalog::list_return_reasons))
-        .routes(routes!(catalog::get_return_reason))
         .routes(routes!(products::list_products))
         .routes(routes!(products::get_product))
         .routes(routes!(products::list_variants))
         .routes(routes!(products::get_variant))
+}
+
+/// Every other `/store` route (the publishable-key check is added by the caller).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(catalog::list_return_reasons))
+        .routes(routes!(catalog::get_return_reason))
         .routes(routes!(carts::create))
         .routes(routes!(carts::get, carts::update))
         .routes(routes!(carts::transfer))

@@ -1,0 +1,160 @@
+//! Which committed writes can change what the catalogue shows.
+//!
+//! Every write statement passes through [`Transaction`](super::Transaction),
+//! which asks [`touches_catalogue`] about the table it writes. A transaction that
+//! wrote such a table bumps the process-wide [`generation`] twice: when it
+//! writes (so readers that start afterwards do not keep what they read) and
+//! when it commits (so what a reader read before the commit is discarded too).
+//! Read caches compare generations instead of tracking tables themselves, and
+//! [`subscribe`] lets the runtime forward local changes to other hosts.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::broadcast;
+
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+static COMMITTED: OnceLock<broadcast::Sender<()>> = OnceLock::new();
+
+/// Tables (and, ending in `_`, table-name prefixes) whose rows the cached
+/// store reads never show: carts, payments, orders, customers, promotions,
+/// auth and the framework's own bookkeeping. Link tables are named after their
+/// left model, so `cart_…` and `order_…` links fall under the same entries.
+const VOLATILE: &[&str] = &[
+    "cart",
+    "cart_",
+    "order",
+    "order_",
+    "customer",
+    "customer_",
+    "payment",
+    "payment_collection",
+    "payment_collection_",
+    "payment_session",
+    "capture",
+    "refund",
+    "promotion",
+    "promotion_",
+    "application_method",
+    "application_method_",
+    "campaign",
+    "campaign_",
+    "fulfillment",
+    "fulfillment_item",
+    "user",
+    "auth_identity",
+    "provider_identity",
+    "workflow_",
+    "event_",
+    "scheduled_job",
+    "medusa_schema",
+    "_sqlx_",
+];
+
+fn is_volatile(table: &str) -> bool {
+    VOLATILE.iter().any(|entry| match entry.strip_suffix('_') {
+        Some(_) => table.starts_with(entry),
+        None => table == *entry,
+    })
+}
+
+/// The current catalogue generation: it changes whenever catalogue data may have.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+/// Marks catalogue data as changed (a local write, or a peer host's notice).
+pub fn bump() {
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
+
+/// Called after a transaction that touched catalogue tables committed.
+pub(super) fn committed() {
+    bump();
+    if let Some(tx) = COMMITTED.get() {
+        // No receiver is fine: nobody forwards changes on a single host.
+        let _ = tx.send(());
+    }
+}
+
+/// Commits of catalogue changes made by this process, for forwarding to peers.
+pub fn subscribe() -> broadcast::Receiver<()> {
+    COMMITTED
+        .get_or_init(|| broadcast::channel(64).0)
+        .subscribe()
+}
+
+/// Whether a write statement (as SQL text) can change catalogue data. Unknown
+/// shapes count as changes: over-invalidating is safe, missing one is not.
+pub fn touches_catalogue(sql: &str) -> bool {
+    match written_table(sql) {
+        Some(table) => !is_volatile(&table.to_ascii_lowercase()),
+        None => true,
+    }
+}
+
+/// The table an `INSERT INTO`, `UPDATE` or `DELETE FROM` statement writes.
+fn written_table(sql: &str) -> Option<&str> {
+    let sql = sql.trim_start();
+    let upper_prefix = |p: &str| {
+        sql.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    };
+    let rest = if upper_prefix("INSERT INTO ") {
+        &sql["INSERT INTO ".len()..]
+    } else if upper_prefix("UPDATE ") {
+        &sql["UPDATE ".len()..]
+    } else if upper_prefix("DELETE FROM ") {
+        &sql["DELETE FROM ".len()..]
+    } else {
+        return None;
+    };
+    let rest = rest.trim_start();
+    let name = if let Some(quoted) = rest.strip_prefix('"') {
+        quoted.split('"').next()?
+    } else {
+        rest.split(|c: char| c.is_whitespace() || c == '(').next()?
+    };
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_tables_count_and_volatile_ones_do_not() {
+        assert!(touches_catalogue(
+            r#"INSERT INTO "product" ("id") VALUES ($1)"#
+        ));
+        assert!(touches_catalogue(r#"UPDATE "inventory_level" SET x = 1"#));
+        assert!(touches_catalogue(r#"DELETE FROM "brand" WHERE id = $1"#));
+        assert!(touches_catalogue("update price set amount = 1"));
+        assert!(touches_catalogue(
+            r#"UPDATE "payment_provider" SET is_enabled = $1"#
+        ));
+        assert!(touches_catalogue(
+            r#"INSERT INTO "product_product_pricing_price_set" ("id") VALUES ($1)"#
+        ));
+        assert!(!touches_catalogue(
+            r#"INSERT INTO "cart_line_item" ("id") VALUES ($1)"#
+        ));
+        assert!(!touches_catalogue(
+            r#"UPDATE "workflow_execution" SET state = $1"#
+        ));
+        assert!(!touches_catalogue(
+            r#"DELETE FROM "event_outbox" WHERE id = $1"#
+        ));
+        // Unknown statements invalidate.
+        assert!(touches_catalogue(
+            "WITH x AS (SELECT 1) UPDATE product SET a = 1"
+        ));
+    }
+
+    #[test]
+    fn bump_moves_the_generation() {
+        let before = generation();
+        bump();
+        assert!(generation() > before);
+    }
+}
