@@ -13,6 +13,7 @@ pub mod flows;
 pub mod framework;
 pub mod links;
 pub mod modules;
+pub mod plugins;
 pub mod runtime;
 pub mod seed;
 pub mod server;

@@ -26,6 +26,31 @@ pub fn registry() -> Result<Registry, crate::framework::modules::RegistryError> 
     Ok(registry)
 }
 
+/// Loads the configured plugins, then builds the registry (native and
+/// plugin modules and links) and the runtime with the plugins attached.
+pub async fn assemble(config: &Config, db: &Database) -> Result<Runtime, AssembleError> {
+    let plugins = crate::plugins::PluginHost::load(config).await?;
+    let mut registry = registry()?;
+    if let Some(plugins) = &plugins {
+        plugins.register(&mut registry)?;
+    }
+    let mut runtime = Runtime::new(config, db, registry);
+    if let Some(plugins) = plugins {
+        plugins.attach(&mut runtime, db);
+        runtime.plugins = Some(Arc::new(plugins));
+    }
+    Ok(runtime)
+}
+
+/// Why a runtime could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum AssembleError {
+    #[error("modules: {0}")]
+    Registry(#[from] crate::framework::modules::RegistryError),
+    #[error("plugins: {0}")]
+    Plugin(#[from] crate::plugins::PluginLoadError),
+}
+
 /// The framework services of a running host.
 #[derive(Clone)]
 pub struct Runtime {
@@ -35,6 +60,8 @@ pub struct Runtime {
     pub events: Arc<EventBus>,
     pub jobs: Vec<JobDef>,
     pub host_id: String,
+    /// The loaded plugins, if any.
+    pub plugins: Option<Arc<crate::plugins::PluginHost>>,
 }
 
 impl Runtime {
@@ -67,6 +94,7 @@ impl Runtime {
             events,
             jobs: Vec::new(),
             host_id,
+            plugins: None,
         }
     }
 
@@ -107,9 +135,23 @@ impl Runtime {
         };
         let bus = self.events.clone();
         let scheduler = Scheduler::new(db.clone(), self.jobs.clone(), &self.host_id);
-        vec![
+        let mut tasks = vec![
             tokio::spawn(bus.run(stopped(shutdown.clone()))),
-            tokio::spawn(scheduler.run(stopped(shutdown))),
-        ]
+            tokio::spawn(scheduler.run(stopped(shutdown.clone()))),
+        ];
+        if let Some(url) = &config.redis.url {
+            tasks.push(tokio::spawn(crate::framework::change_feed::run(
+                url.clone(),
+                config.events.redis_namespace.clone(),
+                self.host_id.clone(),
+                stopped(shutdown),
+            )));
+        } else if config.cache.enabled && db.dialect() == crate::db::Dialect::Postgres {
+            tracing::info!(
+                ttl_secs = config.cache.ttl_secs,
+                "no [redis]: catalogue cache invalidation stays on this host; other hosts sharing the database see changes within the cache ttl"
+            );
+        }
+        tasks
     }
 }

@@ -7,6 +7,7 @@
 pub mod databases;
 mod host;
 pub mod ledger;
+pub mod plugins;
 mod postgres;
 mod project;
 pub mod recorder;

@@ -18,6 +18,7 @@ pub mod publishable_key;
 pub mod query_params;
 pub mod read;
 pub mod request_id;
+pub mod response_cache;
 pub mod store;
 
 use std::sync::Arc;
@@ -47,18 +48,40 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     docs.merge(root_docs);
 
-    let store_routes = store::routes().layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        publishable_key::require,
-    ));
+    let store_routes = store::catalogue_routes()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            response_cache::layer,
+        ))
+        .merge(store::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            publishable_key::require,
+        ));
+    let plugins = state.runtime().plugins.clone();
+    let plugin_routes = |scope, prefix: &str| match &plugins {
+        Some(host) => crate::plugins::routes::router(host, scope, prefix),
+        None => Router::new(),
+    };
+    let store_plugins = plugin_routes(crate::plugins::RouteScope::Store, "/store").layer(
+        axum::middleware::from_fn_with_state(state.clone(), publishable_key::require),
+    );
     let families = [
-        ("/store", store_routes, &http.store_cors),
-        ("/admin", OpenApiRouter::new(), &http.admin_cors),
-        ("/auth", auth::routes(), &http.auth_cors),
+        ("/store", store_routes, store_plugins, &http.store_cors),
+        (
+            "/admin",
+            OpenApiRouter::new(),
+            plugin_routes(crate::plugins::RouteScope::Admin, "/admin"),
+            &http.admin_cors,
+        ),
+        ("/auth", auth::routes(), Router::new(), &http.auth_cors),
     ];
-    let mut app = root;
-    for (prefix, routes, origins) in families {
-        app = app.nest(prefix, family(prefix, routes, origins, &mut docs));
+    let mut app = root.merge(plugin_routes(crate::plugins::RouteScope::Public, ""));
+    for (prefix, routes, extra, origins) in families {
+        app = app.nest(prefix, family(prefix, routes, extra, origins, &mut docs));
+    }
+    if let Some(host) = &plugins {
+        crate::plugins::routes::document(host, &mut docs);
     }
 
     let docs = Arc::new(docs);
@@ -86,12 +109,14 @@ pub fn router(state: AppState) -> Router {
 fn family(
     prefix: &str,
     routes: OpenApiRouter<AppState>,
+    plugin_routes: Router<AppState>,
     origins: &CorsOrigins,
     docs: &mut utoipa::openapi::OpenApi,
 ) -> Router<AppState> {
     let (router, family_docs) = routes.split_for_parts();
     docs.merge(utoipa::openapi::OpenApi::default().nest(prefix, family_docs));
     router
+        .merge(plugin_routes)
         .fallback(fallback::not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(cors::cors_layer(origins))

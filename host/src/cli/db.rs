@@ -35,7 +35,7 @@ async fn migrate_core(db: &Database) -> Result<usize, CliError> {
 
 pub(super) async fn migrate(config: Config, allow_destructive: bool) -> Result<(), CliError> {
     let db = Database::connect(&config.database, true).await?;
-    let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
+    let runtime = crate::runtime::assemble(&config, &db).await?;
     let applied = migrate_database(&db, &runtime, allow_destructive).await;
     let applied = match applied {
         Ok(n) => n,
@@ -59,7 +59,7 @@ pub(super) async fn status(config: Config) -> Result<(), CliError> {
         .iter()
         .all(|m| m.state == MigrationState::Applied);
     let module_changes = if core_done {
-        let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
+        let runtime = crate::runtime::assemble(&config, &db).await?;
         crate::framework::modules::pending_module_changes(&db, &runtime.registry).await?
     } else {
         Vec::new()
@@ -92,7 +92,7 @@ pub(super) async fn status(config: Config) -> Result<(), CliError> {
 
 pub(super) async fn seed(config: Config) -> Result<(), CliError> {
     let db = Database::connect(&config.database, true).await?;
-    let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
+    let runtime = crate::runtime::assemble(&config, &db).await?;
     migrate_database(&db, &runtime, false).await?;
     let report = crate::seed::seed_demo_store(&db, &runtime.registry).await?;
     db.close().await;

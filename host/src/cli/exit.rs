@@ -24,6 +24,10 @@ pub enum CliError {
     Seed(#[from] crate::seed::SeedError),
     #[error("modules: {0}")]
     Registry(#[from] crate::framework::modules::RegistryError),
+    #[error("plugins: {0}")]
+    Plugin(#[from] crate::plugins::PluginLoadError),
+    #[error("{0}")]
+    Assemble(#[from] crate::runtime::AssembleError),
     #[error("module tables: {0}")]
     ModuleMigration(#[from] crate::framework::modules::MigrateModulesError),
     #[error("cannot listen on {addr}: {source}")]
@@ -48,7 +52,7 @@ impl CliError {
             Self::PendingMigrations { .. } => 75,
             Self::ModuleMigration(crate::framework::modules::MigrateModulesError::Db(_)) => 1,
             Self::ModuleMigration(_) => 75,
-            Self::Registry(_) => 78,
+            Self::Registry(_) | Self::Plugin(_) | Self::Assemble(_) => 78,
             Self::Seed(_) => 1,
             Self::MigrationsPending(_) => 1,
             Self::InvalidInput(_) => 65,

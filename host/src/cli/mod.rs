@@ -2,6 +2,7 @@
 
 mod db;
 mod exit;
+mod plugin;
 mod progress;
 mod serve;
 mod user;
@@ -40,6 +41,33 @@ pub enum Command {
     /// Manage back-office users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write, build and inspect Wasm plugins.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Scaffold a plugin crate that builds and serves a route.
+    New {
+        /// The plugin's name (lowercase, digits, - or _).
+        name: String,
+        /// Where to create it (default: ./NAME).
+        #[arg(long)]
+        path: Option<PathBuf>,
+    },
+    /// Build a plugin crate for wasm32-wasip2 and check it loads.
+    Build {
+        /// The plugin crate (default: the current folder).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Describe a plugin component: its modules, routes, subscribers,
+    /// workflows, jobs and requested capabilities.
+    Inspect {
+        /// The `.wasm` component.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +145,12 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Plugin(PluginCommand::New { name, path }) => return plugin::new(&name, path),
+        Command::Plugin(PluginCommand::Build { path }) => return plugin::build_cmd(path).await,
+        Command::Plugin(PluginCommand::Inspect { file }) => return plugin::inspect(file).await,
+        _ => {}
+    }
     let config = crate::config::load(&cli.config)?;
     match cli.command {
         Command::Develop => serve::develop(config).await,
@@ -127,5 +161,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(UserCommand::Create(args)) => {
             user::create(config, &args.email, &args.password).await
         }
+        Command::Plugin(_) => Ok(()),
     }
 }

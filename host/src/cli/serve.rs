@@ -18,8 +18,9 @@ pub(super) async fn develop(config: Config) -> Result<(), CliError> {
     if config.http.jwt_secret == DEFAULT_SECRET || config.http.cookie_secret == DEFAULT_SECRET {
         tracing::warn!("using the development secrets; `medusa start` will refuse them");
     }
+    super::plugin::build_stale(&config)?;
     let db = Database::connect(&config.database, true).await?;
-    let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
+    let runtime = crate::runtime::assemble(&config, &db).await?;
     migrate_database(&db, &runtime, false).await?;
     let seeded = if crate::seed::is_empty(&db, &runtime.registry).await? {
         Some(crate::seed::seed_demo_store(&db, &runtime.registry).await?)
@@ -33,7 +34,7 @@ pub(super) async fn develop(config: Config) -> Result<(), CliError> {
 pub(super) async fn start(config: Config, migrate: bool) -> Result<(), CliError> {
     config.ensure_production_secrets()?;
     let db = Database::connect(&config.database, false).await?;
-    let runtime = Runtime::new(&config, &db, crate::runtime::registry()?);
+    let runtime = crate::runtime::assemble(&config, &db).await?;
     if migrate {
         migrate_database(&db, &runtime, false).await?;
     } else {
@@ -65,11 +66,6 @@ async fn serve(
                 message: e.to_string(),
             })?;
         tracing::info!(redis = ?url, "redis reachable");
-    }
-    for plugin in &config.plugins {
-        // The Wasm runtime loads these once it exists (see docs/plugins.md); until
-        // then a configured plugin is reported, never silently ignored.
-        tracing::warn!(plugin = %plugin.resolve.display(), "plugin runtime not available in this build; plugin not loaded");
     }
     let addr = format!("{}:{}", config.http.host, config.http.port);
     let listener = TcpListener::bind(&addr)

@@ -12,6 +12,7 @@ mod types;
 pub use error::ConfigError;
 pub use load::{DEFAULT_CONFIG_FILE, load, load_from_str};
 pub use types::{
-    Config, CorsOrigins, DEFAULT_SECRET, DatabaseConfig, DatabaseUrl, EventsConfig, HttpConfig,
-    PluginConfig, PluginGrants, RedisConfig, RedisUrl, WorkflowsConfig,
+    CacheConfig, Config, CorsOrigins, DEFAULT_SECRET, DatabaseConfig, DatabaseUrl, EventsConfig,
+    HttpConfig, PluginConfig, PluginGrants, PluginLimitsConfig, RedisConfig, RedisUrl,
+    WorkflowsConfig,
 };

@@ -21,6 +21,7 @@ pub struct Config {
     pub plugins: Vec<PluginConfig>,
     pub workflows: WorkflowsConfig,
     pub events: EventsConfig,
+    pub cache: CacheConfig,
     /// Options per module, keyed by module name (`[modules.product]`).
     pub modules: BTreeMap<String, toml::Table>,
     /// The folder relative paths are resolved against (the config file's folder).
@@ -205,6 +206,29 @@ impl Default for EventsConfig {
     }
 }
 
+/// `[cache]`: the store catalogue's response cache. Entries are dropped as
+/// soon as catalogue data changes on this host (and on the others through
+/// Redis, when `[redis]` is set); `ttl_secs` bounds how long an entry lives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    pub enabled: bool,
+    /// Upper bound on an entry's life, in seconds.
+    pub ttl_secs: u64,
+    /// Memory budget for cached bodies, in MiB.
+    pub max_mb: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            ttl_secs: 300,
+            max_mb: 64,
+        }
+    }
+}
+
 /// `[redis]`: optional; when set, events and jobs are shared between hosts.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -347,12 +371,53 @@ impl<'de> Deserialize<'de> for CorsOrigins {
 pub struct PluginConfig {
     /// Path of the plugin's `.wasm` component (relative to the project folder).
     pub resolve: PathBuf,
+    /// The plugin's crate: `medusa develop` builds it when `resolve` is
+    /// missing or older than its sources.
+    #[serde(default)]
+    pub source: Option<PathBuf>,
     /// Free-form options handed to the plugin.
     #[serde(default)]
     pub options: toml::Table,
     /// What the plugin may reach beyond its own module.
     #[serde(default)]
     pub grants: PluginGrants,
+    /// Resource limits of each call into the plugin.
+    #[serde(default)]
+    pub limits: PluginLimitsConfig,
+}
+
+/// `[plugins.limits]`: bounds on every call into a plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PluginLimitsConfig {
+    /// Wall-clock deadline of a route, subscriber, step or service call.
+    pub timeout_ms: u64,
+    /// Wall-clock deadline of a scheduled job run.
+    pub job_timeout_ms: u64,
+    /// Linear memory of one instance, in MiB.
+    pub memory_mb: u64,
+    /// Largest JSON payload in or out, in KiB.
+    pub max_payload_kb: usize,
+    /// Guest stderr kept for error reports, in KiB.
+    pub max_stderr_kb: usize,
+    /// Nested calls (a plugin calling a module or workflow that calls a plugin).
+    pub max_depth: u32,
+    /// Calls running at once; more are refused.
+    pub max_concurrency: usize,
+}
+
+impl Default for PluginLimitsConfig {
+    fn default() -> Self {
+        Self {
+            timeout_ms: 5_000,
+            job_timeout_ms: 60_000,
+            memory_mb: 64,
+            max_payload_kb: 1024,
+            max_stderr_kb: 16,
+            max_depth: 4,
+            max_concurrency: 64,
+        }
+    }
 }
 
 /// Capabilities granted to a plugin. Nothing is granted by default.

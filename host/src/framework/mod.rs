@@ -2,6 +2,7 @@
 //! models and their tables, the module registry, links and query, workflows,
 //! events and scheduled jobs.
 
+pub mod change_feed;
 pub mod data;
 pub mod dml;
 pub mod events;

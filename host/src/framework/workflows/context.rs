@@ -85,6 +85,18 @@ impl StepContext {
             None => Exec::Db(&self.env.db),
         }
     }
+    /// Every earlier step's output, by step id.
+    pub fn results(&self) -> &Map<String, Value> {
+        &self.results
+    }
+    /// Lends the step's transaction out (to code that must own it while it
+    /// runs, such as a plugin call); give it back with [`Self::restore_transaction`].
+    pub fn take_transaction(&mut self) -> Option<Transaction> {
+        self.tx.take()
+    }
+    pub fn restore_transaction(&mut self, tx: Option<Transaction>) {
+        self.tx = tx;
+    }
     /// Stages an event: delivered only if the workflow completes.
     pub fn emit(&mut self, name: &str, data: Value) {
         self.events.push(StagedEvent {
@@ -122,5 +134,12 @@ impl CompensateContext {
             Some(tx) => Exec::Tx(tx),
             None => Exec::Db(&self.env.db),
         }
+    }
+    /// See [`StepContext::take_transaction`].
+    pub fn take_transaction(&mut self) -> Option<Transaction> {
+        self.tx.take()
+    }
+    pub fn restore_transaction(&mut self, tx: Option<Transaction>) {
+        self.tx = tx;
     }
 }
