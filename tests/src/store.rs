@@ -10,6 +10,8 @@ pub struct DemoStore {
     pub host: HostProcess,
     pub key: String,
     pub project: Project,
+    /// The PostgreSQL database's URL (SQLite: `None`, the project's `medusa.db`).
+    pub database_url: Option<String>,
     _postgres: Option<TestPostgres>,
 }
 
@@ -37,6 +39,7 @@ impl DemoStore {
             host,
             key,
             project,
+            database_url: postgres.as_ref().map(|pg| pg.url.clone()),
             _postgres: postgres,
         }
     }

@@ -71,6 +71,25 @@ async fn cms_brand_ids(store: &DemoStore, token: &str) -> Vec<String> {
         .collect()
 }
 
+/// The steps of the last reverted `sync-brands-to-cms` execution, with their states.
+async fn journal_of_last_revert(store: &DemoStore) -> Vec<(String, String)> {
+    let sql = "SELECT s.step_id, s.state FROM workflow_step s JOIN workflow_execution e ON e.id = s.execution_id \
+               WHERE e.workflow_id = 'sync-brands-to-cms' AND e.state = 'reverted' \
+               AND e.created_at = (SELECT MAX(created_at) FROM workflow_execution WHERE workflow_id = 'sync-brands-to-cms' AND state = 'reverted') \
+               ORDER BY s.position";
+    match &store.database_url {
+        Some(url) => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
+        }
+        None => {
+            let url = format!("sqlite://{}", store.project.file("medusa.db").display());
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
+        }
+    }
+}
+
 async fn brand_journey(store: &DemoStore) {
     let token = admin_token(store).await;
 
@@ -151,6 +170,17 @@ async fn brand_journey(store: &DemoStore) {
     assert!(
         cms_brand_ids(store, &token).await.is_empty(),
         "compensated: nothing left in the CMS"
+    );
+    let journal = journal_of_last_revert(store).await;
+    assert_eq!(
+        journal,
+        vec![
+            // No compensation declared: nothing to undo.
+            ("retrieve-brands".to_owned(), "done".to_owned()),
+            ("create-brands-in-cms".to_owned(), "compensated".to_owned()),
+            ("publish-cms".to_owned(), "failed".to_owned()),
+        ],
+        "the journal shows the failed step and the compensations"
     );
     let (status, body) = store.post_as("/admin/brands/sync", json!({}), &token).await;
     assert_eq!(status, 200, "{body}");

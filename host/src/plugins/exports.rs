@@ -86,6 +86,23 @@ impl LoadedPlugin {
         })
     }
 
+    /// A `GET` of `route` with no parameters, body or actor: what the
+    /// benchmarks call to time the plugin boundary itself.
+    pub async fn call_route_get(&self, route: &str) -> Result<RouteAnswer, PluginError> {
+        self.call_route(types::Request {
+            method: types::HttpMethod::Get,
+            route: route.to_owned(),
+            path: route.to_owned(),
+            params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            actor: None,
+            sales_channel_ids: Vec::new(),
+            request_id: "bench".to_owned(),
+        })
+        .await
+    }
+
     /// Delivers an event to one of the plugin's subscribers.
     pub async fn call_event(
         &self,

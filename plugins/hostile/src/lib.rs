@@ -17,6 +17,8 @@ impl Plugin for Hostile {
                     .methods(["escape"]),
             )
             .module(Module::new("vault").model(Model::new("secret", "secret").text("value")))
+            .module(Module::new("probe").model(Model::new("ping", "ping").number("seq")))
+            .subscriber("count-pings", ["ping.sent"])
             .job("heartbeat", "every 1s")
             .requests_modules(["customer", "product"])
             .requests_directories(["granted-dir"])
@@ -36,6 +38,8 @@ impl Plugin for Hostile {
             "/hostile/emit",
             "/hostile/beats",
             "/hostile/sleep",
+            "/hostile/burst",
+            "/hostile/pings",
         ] {
             m = m.route(Method::Get, route);
         }
@@ -101,8 +105,27 @@ impl Plugin for Hostile {
                 let n = data::count("hostile", "beat", json!({}))?;
                 Response::ok(json!({ "beats": n }))
             }
+            "/hostile/burst" => {
+                let n: u64 = request
+                    .query
+                    .get("n")
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(1);
+                for seq in 0..n {
+                    medusa_sdk::emit("ping.sent", &json!({ "seq": seq }))?;
+                }
+                Response::ok(json!({ "emitted": n }))
+            }
+            "/hostile/pings" => {
+                Response::ok(json!({ "pings": data::count("probe", "ping", json!({}))? }))
+            }
             other => Err(Error::not_found(format!("no handler for {other}"))),
         }
+    }
+
+    fn event(_subscriber: &str, _name: &str, data: Value) -> Result<()> {
+        let _: Value = data::create("probe", "ping", &json!({ "seq": data["seq"] }))?;
+        Ok(())
     }
 
     fn job(_name: &str) -> Result<()> {
