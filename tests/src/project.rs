@@ -79,7 +79,12 @@ impl Project {
 
     /// Runs a CLI command to completion (60 s at most).
     pub async fn run(&self, args: &[&str]) -> CliOutput {
-        let output = tokio::time::timeout(Duration::from_secs(60), self.command(args).output())
+        self.run_for(args, Duration::from_secs(60)).await
+    }
+
+    /// Runs a CLI command to completion, `limit` at most.
+    pub async fn run_for(&self, args: &[&str], limit: Duration) -> CliOutput {
+        let output = tokio::time::timeout(limit, self.command(args).output())
             .await
             .expect("command timed out")
             .expect("spawn host binary");

@@ -503,3 +503,33 @@ async fn an_ungranted_module_stays_closed_even_when_requested() {
         "the load warns"
     );
 }
+
+#[tokio::test]
+async fn plugin_new_scaffolds_a_crate_that_builds_and_loads() {
+    medusa_tests::plugins::built(); // the wasm target is installed
+    let project = Project::new("");
+    project
+        .run(&["plugin", "new", "hello-world"])
+        .await
+        .assert_code(0);
+    assert!(project.file("hello-world/src/lib.rs").is_file());
+    let out = project
+        .run_for(
+            &["plugin", "build", "hello-world"],
+            Duration::from_secs(600),
+        )
+        .await;
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("plugin hello-world 0.1.0"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("route GET /store/hello-world"),
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&["plugin", "new", "Bad Name"]).await;
+    assert_eq!(out.code, 65, "{}", out.stderr);
+}
