@@ -449,6 +449,14 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
         "{statuses:?}"
     );
 
+    // A route colliding with a native one is refused at start-up (logged), not mounted.
+    assert!(
+        host.stderr()
+            .contains("plugin route not mounted: it collides with a native route"),
+        "{}",
+        host.stderr()
+    );
+
     // The job runs every second.
     eventually("a heartbeat from the plugin job", || async {
         let (_, body) = get(&host, "/hostile/beats").await;

@@ -59,8 +59,9 @@ pub fn router(state: AppState) -> Router {
             publishable_key::require,
         ));
     let plugins = state.runtime().plugins.clone();
+    let native = native_paths();
     let plugin_routes = |scope, prefix: &str| match &plugins {
-        Some(host) => crate::plugins::routes::router(host, scope, prefix),
+        Some(host) => crate::plugins::routes::router(host, scope, prefix, &native),
         None => Router::new(),
     };
     let store_plugins = plugin_routes(crate::plugins::RouteScope::Store, "/store").layer(
@@ -81,7 +82,7 @@ pub fn router(state: AppState) -> Router {
         app = app.nest(prefix, family(prefix, routes, extra, origins, &mut docs));
     }
     if let Some(host) = &plugins {
-        crate::plugins::routes::document(host, &mut docs);
+        crate::plugins::routes::document(host, &mut docs, &native);
     }
 
     let docs = Arc::new(docs);
@@ -103,6 +104,22 @@ pub fn router(state: AppState) -> Router {
         request_id::MakeUlidRequestId,
     ))
     .with_state(state)
+}
+
+/// Every native route path (`/store/products/{id}`), for keeping plugin
+/// routes from colliding with them.
+fn native_paths() -> std::collections::BTreeSet<String> {
+    let mut paths: std::collections::BTreeSet<String> =
+        ["/health", "/openapi.json"].map(str::to_owned).into();
+    let families = [
+        ("/store", store::catalogue_routes().merge(store::routes())),
+        ("/auth", auth::routes()),
+    ];
+    for (prefix, routes) in families {
+        let (_, docs) = routes.split_for_parts();
+        paths.extend(docs.paths.paths.keys().map(|p| format!("{prefix}{p}")));
+    }
+    paths
 }
 
 /// One route family: its routes, a JSON 404 for the rest of its prefix, and its CORS.

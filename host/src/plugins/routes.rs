@@ -3,7 +3,7 @@
 //! customer when logged in; `/admin` routes need an authenticated user. Each
 //! request becomes one call into the plugin.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -25,10 +25,28 @@ use crate::app::AppState;
 
 /// The routes of `scope`, with paths relative to the family prefix
 /// (`/brands` for `/admin/brands`, or the full path for public routes).
-pub fn router(host: &PluginHost, scope: RouteScope, prefix: &str) -> Router<AppState> {
+///
+/// A route whose path has the shape of a native route's (`native`, same
+/// segments with any parameter names) is not mounted: it would shadow or
+/// collide with the host's own. It is logged as an error instead.
+pub fn router(
+    host: &PluginHost,
+    scope: RouteScope,
+    prefix: &str,
+    native: &BTreeSet<String>,
+) -> Router<AppState> {
+    let taken: BTreeSet<String> = native.iter().map(|p| shape(p)).collect();
     let mut by_path: BTreeMap<String, MethodRouter<AppState>> = BTreeMap::new();
     for (plugin, route) in host.routes(scope) {
         let full = route.axum_path();
+        if taken.contains(&shape(&full)) {
+            tracing::error!(
+                plugin = %plugin.shared.name,
+                route = %format!("{} {}", route.method, route.path),
+                "plugin route not mounted: it collides with a native route"
+            );
+            continue;
+        }
         let path = full.strip_prefix(prefix).unwrap_or(&full);
         let path = if path.is_empty() {
             "/".to_owned()
@@ -53,12 +71,24 @@ pub fn router(host: &PluginHost, scope: RouteScope, prefix: &str) -> Router<AppS
         })
 }
 
-/// Plugin routes in the OpenAPI document.
-pub fn document(host: &PluginHost, docs: &mut utoipa::openapi::OpenApi) {
+/// A path with its parameter names erased: `/store/products/{}`.
+fn shape(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.starts_with('{') { "{}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Plugin routes in the OpenAPI document (those that were mounted).
+pub fn document(host: &PluginHost, docs: &mut utoipa::openapi::OpenApi, native: &BTreeSet<String>) {
+    let taken: BTreeSet<String> = native.iter().map(|p| shape(p)).collect();
     use utoipa::openapi::ResponseBuilder;
     use utoipa::openapi::path::{HttpMethod, OperationBuilder};
     for plugin in &host.plugins {
         for route in &plugin.manifest.routes {
+            if taken.contains(&shape(&route.axum_path())) {
+                continue;
+            }
             let method = match route.method.as_str() {
                 "GET" => HttpMethod::Get,
                 "POST" => HttpMethod::Post,

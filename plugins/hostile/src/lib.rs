@@ -43,6 +43,8 @@ impl Plugin for Hostile {
         ] {
             m = m.route(Method::Get, route);
         }
+        // Collides with the host's own `GET /store/products/{id}`: not mounted.
+        m = m.route(Method::Get, "/store/products/:handle");
         m
     }
 
