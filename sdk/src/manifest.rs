@@ -227,6 +227,7 @@ impl Manifest {
             routes: Vec::new(),
             subscribers: Vec::new(),
             workflows: Vec::new(),
+            hooks: Vec::new(),
             jobs: Vec::new(),
             capabilities: wit::Capabilities {
                 modules: Vec::new(),
@@ -268,6 +269,18 @@ impl Manifest {
         self.0.workflows.push(wit::WorkflowDef {
             id: id.into(),
             steps: steps.into_iter().map(|s| s.0).collect(),
+        });
+        self
+    }
+    /// Handles the hook `hook` of `workflow` (e.g. `complete-cart`'s
+    /// `validate`): [`crate::Plugin::step`] is called with the step id
+    /// `hook:<hook>`, the workflow's input and earlier steps' outputs; an
+    /// error fails (and compensates) the workflow.
+    pub fn hook(mut self, workflow: &str, hook: &str) -> Self {
+        self.0.hooks.push(wit::HookDef {
+            workflow: workflow.into(),
+            hook: hook.into(),
+            compensates: false,
         });
         self
     }

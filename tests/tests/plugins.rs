@@ -325,7 +325,7 @@ async fn example_plugins_on_postgres() {
 
 fn hostile_project() -> Project {
     let project = Project::new(&format!(
-        "[[plugins]]\nresolve = \"{}\"\ngrants = {{ modules = [\"product\"], directories = [\"granted-dir\"], env = [\"HOSTILE_GRANTED\"] }}\nlimits = {{ timeout_ms = 500, memory_mb = 32, max_concurrency = 2 }}\n",
+        "[[plugins]]\nresolve = \"{}\"\ngrants = {{ modules = [\"product\", \"cart\"], directories = [\"granted-dir\"], env = [\"HOSTILE_GRANTED\"] }}\nlimits = {{ timeout_ms = 500, memory_mb = 32, max_concurrency = 2 }}\n",
         component("hostile")
     ));
     std::fs::create_dir_all(project.file("granted-dir")).unwrap();
@@ -344,8 +344,8 @@ fn message(body: &Value) -> &str {
 
 #[tokio::test]
 async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
-    let project = hostile_project();
-    let host = project.spawn(&["develop"]).await;
+    let store = DemoStore::in_project(hostile_project(), None).await;
+    let (host, project) = (&store.host, &store.project);
     let alive = || async {
         assert_eq!(get(&host, "/hostile/ok").await.0, 200);
         assert_eq!(host.get("/health").await.status(), 200);
@@ -455,6 +455,40 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
             .contains("plugin route not mounted: it collides with a native route"),
         "{}",
         host.stderr()
+    );
+
+    // Its hook on complete-cart's `validate` refuses blocked buyers, and only them.
+    let region = store.region("eur").await["id"].as_str().unwrap().to_owned();
+    let (_, products) = store
+        .get(&format!("/store/products?limit=1&region_id={region}"))
+        .await;
+    let variant = products["products"][0]["variants"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let blocked = store.ready_cart(&region, &variant, 1).await;
+    store
+        .ok(
+            &format!("/store/carts/{blocked}"),
+            json!({ "email": "x@blocked.test" }),
+        )
+        .await;
+    let (status, body) = store
+        .post(&format!("/store/carts/{blocked}/complete"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("buyer_blocked")),
+        "{body}"
+    );
+    let fine = store.ready_cart(&region, &variant, 1).await;
+    let (status, body) = store
+        .post(&format!("/store/carts/{fine}/complete"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (200, Some("order")),
+        "{body}"
     );
 
     // The job runs every second.

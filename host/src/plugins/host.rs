@@ -169,6 +169,18 @@ impl PluginHost {
                 }
                 runtime.workflows.register(def);
             }
+            for (workflow, hook, compensates) in &plugin.manifest.hooks {
+                runtime.workflows.on_hook(
+                    workflow,
+                    hook,
+                    Arc::new(PluginStep {
+                        plugin: plugin.clone(),
+                        workflow: workflow.clone(),
+                        step: format!("hook:{hook}"),
+                        compensates: *compensates,
+                    }),
+                );
+            }
             for (id, events) in &plugin.manifest.subscribers {
                 runtime.events.subscribe(Arc::new(PluginSubscriber {
                     plugin: plugin.clone(),

@@ -77,6 +77,9 @@ pub async fn describe(path: &Path) -> Result<String, PluginLoadError> {
                 .collect();
             let _ = writeln!(out, "  workflow {}: {}", w.id, steps.join(" -> "));
         }
+        for (workflow, hook, _) in &m.hooks {
+            let _ = writeln!(out, "  hook {workflow}.{hook}");
+        }
         for job in &m.jobs {
             let _ = writeln!(out, "  job {}", job.name);
         }

@@ -82,6 +82,8 @@ pub struct Manifest {
     pub routes: Vec<RouteDef>,
     pub subscribers: Vec<(String, Vec<String>)>,
     pub workflows: Vec<WorkflowSpec>,
+    /// Hook handlers: (workflow, hook, compensates).
+    pub hooks: Vec<(String, String, bool)>,
     pub jobs: Vec<JobSpec>,
     pub capabilities: wit::Capabilities,
 }
@@ -98,6 +100,7 @@ impl Manifest {
             routes: Vec::new(),
             subscribers: Vec::new(),
             workflows: Vec::new(),
+            hooks: Vec::new(),
             jobs: Vec::new(),
             capabilities: wit::Capabilities {
                 modules: Vec::new(),
@@ -180,6 +183,11 @@ impl Manifest {
                 })
             })
             .collect::<Result<_, ManifestError>>()?;
+        let hooks = m
+            .hooks
+            .into_iter()
+            .map(|h| (h.workflow, h.hook, h.compensates))
+            .collect();
         Ok(Self {
             name: m.name,
             version: m.version,
@@ -189,6 +197,7 @@ impl Manifest {
             routes,
             subscribers,
             workflows,
+            hooks,
             jobs,
             capabilities: m.capabilities,
         })

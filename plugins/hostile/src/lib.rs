@@ -20,7 +20,8 @@ impl Plugin for Hostile {
             .module(Module::new("probe").model(Model::new("ping", "ping").number("seq")))
             .subscriber("count-pings", ["ping.sent"])
             .job("heartbeat", "every 1s")
-            .requests_modules(["customer", "product"])
+            .hook("complete-cart", "validate")
+            .requests_modules(["customer", "product", "cart"])
             .requests_directories(["granted-dir"])
             .requests_env(["HOSTILE_GRANTED"]);
         for route in [
@@ -128,6 +129,25 @@ impl Plugin for Hostile {
     fn event(_subscriber: &str, _name: &str, data: Value) -> Result<()> {
         let _: Value = data::create("probe", "ping", &json!({ "seq": data["seq"] }))?;
         Ok(())
+    }
+
+    /// `complete-cart`'s `validate` hook: carts of `@blocked.test` buyers are refused.
+    fn step(_workflow: &str, step: &str, input: Value, _previous: Value) -> Result<StepOutput> {
+        if step != "hook:validate" {
+            return Err(Error::not_found(format!("no step {step}")));
+        }
+        let cart_id = input["cart_id"].as_str().unwrap_or_default();
+        let carts: Vec<Value> =
+            medusa_sdk::query("cart", &["id", "email"], json!({ "id": cart_id }))?;
+        let email = carts
+            .first()
+            .and_then(|c| c["email"].as_str())
+            .unwrap_or_default();
+        if email.ends_with("@blocked.test") {
+            return Err(Error::not_allowed("orders from blocked.test are refused")
+                .with_code("buyer_blocked"));
+        }
+        Ok(StepOutput::new(json!({ "checked": cart_id })))
     }
 
     fn job(_name: &str) -> Result<()> {

@@ -23,6 +23,8 @@ pub const COMPLETE_CART: &str = "complete-cart";
 
 pub fn workflow() -> WorkflowDef {
     WorkflowDef::new(COMPLETE_CART)
+        // Plugins may refuse a cart here (their error fails the completion).
+        .hook("validate")
         .step(StepDef::func("claim-cart", claim_cart, Some(release_cart)))
         .step(StepDef::func(
             "reserve-inventory",
