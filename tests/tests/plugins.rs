@@ -347,11 +347,11 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     let store = DemoStore::in_project(hostile_project(), None).await;
     let (host, project) = (&store.host, &store.project);
     let alive = || async {
-        assert_eq!(get(&host, "/hostile/ok").await.0, 200);
+        assert_eq!(get(host, "/hostile/ok").await.0, 200);
         assert_eq!(host.get("/health").await.status(), 200);
     };
 
-    let (status, body) = get(&host, "/hostile/loop").await;
+    let (status, body) = get(host, "/hostile/loop").await;
     assert_eq!(status, 500, "{body}");
     assert!(
         message(&body)
@@ -360,14 +360,14 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     );
     alive().await;
 
-    let (status, body) = get(&host, "/hostile/sleep").await;
+    let (status, body) = get(host, "/hostile/sleep").await;
     assert_eq!(status, 500, "{body}");
     assert!(
         message(&body).contains("deadline"),
         "a blocked host call is cut off too: {body}"
     );
 
-    let (status, body) = get(&host, "/hostile/memory").await;
+    let (status, body) = get(host, "/hostile/memory").await;
     assert_eq!(status, 500, "{body}");
     assert!(
         message(&body).contains("memory limit of 32 MiB exceeded"),
@@ -375,7 +375,7 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     );
     alive().await;
 
-    let (status, body) = get(&host, "/hostile/panic").await;
+    let (status, body) = get(host, "/hostile/panic").await;
     assert_eq!(status, 500, "{body}");
     assert!(message(&body).contains("panicked"), "{body}");
     assert!(
@@ -384,7 +384,7 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     );
     alive().await;
 
-    let (status, body) = get(&host, "/hostile/customers").await;
+    let (status, body) = get(host, "/hostile/customers").await;
     assert_eq!(
         (status, body["type"].as_str()),
         (400, Some("not_allowed")),
@@ -394,10 +394,10 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
         message(&body).contains("may not reach module customer"),
         "{body}"
     );
-    let (status, body) = get(&host, "/hostile/products").await;
+    let (status, body) = get(host, "/hostile/products").await;
     assert_eq!(status, 200, "a granted module is reachable: {body}");
 
-    let (status, body) = get(&host, "/hostile/escape").await;
+    let (status, body) = get(host, "/hostile/escape").await;
     assert_eq!(
         (status, body["type"].as_str()),
         (400, Some("not_allowed")),
@@ -408,13 +408,13 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
         "{body}"
     );
 
-    let (status, body) = get(&host, "/hostile/file").await;
+    let (status, body) = get(host, "/hostile/file").await;
     assert_eq!(status, 200);
     assert!(
         body["denied"].is_string(),
         "no file system by default: {body}"
     );
-    let (status, body) = get(&host, "/hostile/granted-file").await;
+    let (status, body) = get(host, "/hostile/granted-file").await;
     assert_eq!(
         (status, body["read"].as_str()),
         (200, Some("written by a plugin")),
@@ -422,14 +422,14 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     );
     assert!(project.file("granted-dir/note.txt").is_file());
 
-    let (_, body) = get(&host, "/hostile/env").await;
+    let (_, body) = get(host, "/hostile/env").await;
     assert_eq!(body, json!({ "home": null, "granted": "yes" }));
 
-    let (status, body) = get(&host, "/hostile/garbage").await;
+    let (status, body) = get(host, "/hostile/garbage").await;
     assert_eq!(status, 500, "{body}");
     assert!(message(&body).contains("invalid answer"), "{body}");
 
-    let (status, body) = get(&host, "/hostile/emit").await;
+    let (status, body) = get(host, "/hostile/emit").await;
     assert_eq!(
         (status, body["type"].as_str()),
         (400, Some("not_allowed")),
@@ -437,7 +437,7 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     );
 
     // Concurrency limit: a third call while two loop is refused at once.
-    let calls = (0..3).map(|_| get(&host, "/hostile/loop"));
+    let calls = (0..3).map(|_| get(host, "/hostile/loop"));
     let statuses: Vec<u16> = futures::future::join_all(calls)
         .await
         .into_iter()
@@ -493,7 +493,7 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
 
     // The job runs every second.
     eventually("a heartbeat from the plugin job", || async {
-        let (_, body) = get(&host, "/hostile/beats").await;
+        let (_, body) = get(host, "/hostile/beats").await;
         body["beats"].as_u64().filter(|n| *n > 0)
     })
     .await;
