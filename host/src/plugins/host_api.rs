@@ -44,6 +44,17 @@ impl From<ServiceError> for types::Error {
     }
 }
 
+/// Where a call's data imports run: the lent step transaction, or the pool.
+fn exec_on<'a>(
+    tx: &'a mut Option<crate::db::Transaction>,
+    db: &'a crate::db::Database,
+) -> Exec<'a> {
+    match tx {
+        Some(tx) => Exec::Tx(tx),
+        None => Exec::Db(db),
+    }
+}
+
 impl CallState {
     fn services(&self) -> Result<&Services, types::Error> {
         self.plugin.services.get().ok_or_else(|| {
@@ -195,10 +206,7 @@ impl CallState {
             ..Default::default()
         };
         let db = self.services()?.db.clone();
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let rows = service.list(&mut exec, &model, &filters, &find).await?;
         self.render(&Value::Array(rows.into_iter().map(Value::Object).collect()))
     }
@@ -212,10 +220,7 @@ impl CallState {
         let service = self.service(&module)?;
         let filters = self.parse(&filters, "filters")?;
         let db = self.services()?.db.clone();
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let n = service.count(&mut exec, &model, &filters, false).await?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -228,10 +233,7 @@ impl CallState {
     ) -> Result<String, types::Error> {
         let service = self.service(&module)?;
         let db = self.services()?.db.clone();
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let row = service.retrieve(&mut exec, &model, &id, None).await?;
         self.render(&Value::Object(row))
     }
@@ -245,10 +247,7 @@ impl CallState {
         let service = self.service(&module)?;
         let row = self.object(&data, "data")?;
         let db = self.services()?.db.clone();
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let created = service.create(&mut exec, &model, vec![row]).await?;
         let row = created.into_iter().next().unwrap_or_default();
         self.render(&Value::Object(row))
@@ -264,10 +263,7 @@ impl CallState {
         let service = self.service(&module)?;
         let row = self.object(&data, "data")?;
         let db = self.services()?.db.clone();
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let updated = service.update_by_id(&mut exec, &model, &id, &row).await?;
         self.render(&Value::Object(updated))
     }
@@ -281,10 +277,7 @@ impl CallState {
         let service = self.service(&module)?;
         let services = self.services()?;
         let (db, registry) = (services.db.clone(), services.registry.clone());
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let ids = [id.clone()];
         let removed = service.delete(&mut exec, &model, &ids).await?;
         if removed == 0 {
@@ -329,10 +322,7 @@ impl CallState {
             },
             count: false,
         };
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let result = query
             .graph(&mut exec, &request)
             .await
@@ -367,10 +357,7 @@ impl CallState {
             &right.model,
             &right.id,
         )];
-        let mut exec = match &mut self.tx {
-            Some(tx) => Exec::Tx(tx),
-            None => Exec::Db(&db),
-        };
+        let mut exec = exec_on(&mut self.tx, &db);
         let outcome = if create {
             crate::framework::links::create(&mut exec, &registry, &refs).await
         } else {
