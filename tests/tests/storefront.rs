@@ -702,3 +702,105 @@ async fn fifty_parallel_checkouts_for_ten_in_stock_on_postgres() {
     };
     concurrent_checkouts(&DemoStore::start(Some(pg)).await).await;
 }
+
+#[tokio::test]
+async fn a_customer_requests_a_return_of_an_order() {
+    let store = DemoStore::start(None).await;
+    let region = store.region("eur").await["id"].as_str().unwrap().to_owned();
+    let (_, products) = store
+        .get(&format!("/store/products?limit=1&region_id={region}"))
+        .await;
+    let variant = products["products"][0]["variants"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cart = store.ready_cart(&region, &variant, 3).await;
+    let order = store
+        .ok(&format!("/store/carts/{cart}/complete"), json!({}))
+        .await;
+    let order_id = order["order"]["id"].as_str().unwrap().to_owned();
+    let item_id = order["order"]["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Return options are listed apart from outbound ones.
+    let (_, outbound) = store
+        .get(&format!("/store/shipping-options?cart_id={cart}"))
+        .await;
+    let (_, returns) = store
+        .get(&format!(
+            "/store/shipping-options?cart_id={cart}&is_return=true"
+        ))
+        .await;
+    let option = returns["shipping_options"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(returns["shipping_options"][0]["name"], "Return Shipping");
+    assert!(
+        !outbound["shipping_options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == option.as_str())
+    );
+    let outbound_id = outbound["shipping_options"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, reasons) = store.get("/store/return-reasons").await;
+    let reason = reasons["return_reasons"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let body = |quantity: i64, option: &str| {
+        json!({
+            "order_id": order_id,
+            "items": [{ "id": item_id, "quantity": quantity, "reason_id": reason }],
+            "return_shipping": { "option_id": option },
+        })
+    };
+    let (status, err) = store.post("/store/returns", body(1, &outbound_id)).await;
+    assert_eq!(
+        (status, err["type"].as_str()),
+        (400, Some("invalid_data")),
+        "{err}"
+    );
+    let (status, err) = store.post("/store/returns", body(4, &option)).await;
+    assert_eq!(status, 400, "more than ordered: {err}");
+
+    let (status, created) = store.post("/store/returns", body(2, &option)).await;
+    assert_eq!(status, 200, "{created}");
+    let ret = &created["return"];
+    assert!(ret["id"].as_str().unwrap().starts_with("return_"), "{ret}");
+    assert_eq!(ret["status"], "requested");
+    assert_eq!(ret["items"][0]["quantity"], 2);
+    assert_eq!(ret["items"][0]["reason_id"], reason.as_str());
+
+    // Only one of the three is left to return.
+    let (status, err) = store.post("/store/returns", body(2, &option)).await;
+    assert_eq!(status, 400, "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 can still be returned"),
+        "{err}"
+    );
+    let (status, _) = store.post("/store/returns", body(1, &option)).await;
+    assert_eq!(status, 200);
+
+    let (status, err) = store
+        .post(
+            "/store/returns",
+            json!({ "order_id": "order_nope", "items": [{ "id": item_id, "quantity": 1 }], "return_shipping": { "option_id": option } }),
+        )
+        .await;
+    assert_eq!(
+        (status, err["type"].as_str()),
+        (404, Some("not_found")),
+        "{err}"
+    );
+}

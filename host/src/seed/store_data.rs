@@ -277,6 +277,26 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
             w.link(("shipping_option", &option), ("price_set", &prices))
                 .await?;
         }
+        // Customers send returns back with this one (`POST /store/returns`).
+        let option = w
+            .one(
+                "fulfillment",
+                "shipping_option",
+                json!({ "name": "Return Shipping", "price_type": "flat", "service_zone_id": zone, "shipping_profile_id": profile, "provider_id": "manual_manual", "data": {} }),
+            )
+            .await?;
+        w.create(
+            "fulfillment",
+            "shipping_option_rule",
+            vec![
+                json!({ "attribute": "enabled_in_store", "value": "true", "operator": "eq", "shipping_option_id": option }),
+                json!({ "attribute": "is_return", "value": "true", "operator": "eq", "shipping_option_id": option }),
+            ],
+        )
+        .await?;
+        let prices = w.price_set(0.0, 0.0).await?;
+        w.link(("shipping_option", &option), ("price_set", &prices))
+            .await?;
     }
 
     let mut category_ids = Map::new();

@@ -17,7 +17,7 @@ use crate::flows::cart as flows;
 use crate::framework::query::fields::FieldTree;
 
 /// Shipping options the cart can use.
-#[utoipa::path(get, path = "/shipping-options", tag = "Store", params(("cart_id" = String, Query)), responses((status = 200, description = "{shipping_options}")))]
+#[utoipa::path(get, path = "/shipping-options", tag = "Store", params(("cart_id" = String, Query), ("is_return" = Option<bool>, Query)), responses((status = 200, description = "{shipping_options}")))]
 pub async fn list_shipping_options(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -26,9 +26,15 @@ pub async fn list_shipping_options(
     let cart_id = q
         .param("cart_id")
         .ok_or_else(|| ApiError::invalid_data("Invalid request: Field 'cart_id' is required"))?;
+    let is_return = q.param("is_return").as_deref() == Some("true");
     let cart = cart_response(&state, &cart_id, None).await?;
-    let options =
-        flows::options_for_cart(&mut Exec::Db(state.db()), &state.runtime().query, &cart).await?;
+    let options = flows::options_for_cart(
+        &mut Exec::Db(state.db()),
+        &state.runtime().query,
+        &cart,
+        is_return,
+    )
+    .await?;
     Ok(Json(json!({ "shipping_options": options })))
 }
 
@@ -48,8 +54,13 @@ pub async fn calculate_shipping_option(
     ApiJson(body): ApiJson<Calculate>,
 ) -> Result<Json<Value>, ApiError> {
     let cart = cart_response(&state, &body.cart_id, None).await?;
-    let options =
-        flows::options_for_cart(&mut Exec::Db(state.db()), &state.runtime().query, &cart).await?;
+    let options = flows::options_for_cart(
+        &mut Exec::Db(state.db()),
+        &state.runtime().query,
+        &cart,
+        false,
+    )
+    .await?;
     let option = options
         .into_iter()
         .find(|o| o["id"].as_str() == Some(id.as_str()))

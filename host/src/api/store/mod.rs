@@ -6,6 +6,7 @@ mod checkout;
 mod customers;
 mod orders;
 mod products;
+mod returns;
 mod transfers;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -63,6 +64,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(orders::list_orders))
         .routes(routes!(orders::get_order))
+        .routes(routes!(returns::create))
         .routes(routes!(transfers::request))
         .routes(routes!(transfers::accept))
         .routes(routes!(transfers::decline))

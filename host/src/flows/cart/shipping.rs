@@ -16,7 +16,9 @@ pub async fn options_for_cart(
     exec: &mut Exec<'_>,
     query: &Query,
     cart: &Value,
+    is_return: bool,
 ) -> Result<Vec<Value>, StepError> {
+    let return_rule = if is_return { "true" } else { "false" };
     let Some(channel) = cart["sales_channel_id"].as_str() else {
         return Ok(Vec::new());
     };
@@ -78,7 +80,7 @@ pub async fn options_for_cart(
                     for option in zone["shipping_options"].as_array().into_iter().flatten() {
                         let rules_ok = option["rules"].as_array().into_iter().flatten().all(|r| {
                             let expected = match r["attribute"].as_str() {
-                                Some("is_return") => "false",
+                                Some("is_return") => return_rule,
                                 Some("enabled_in_store") => "true",
                                 _ => return true,
                             };

@@ -454,7 +454,7 @@ pub fn add_shipping_method<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepO
         let mut exec = ctx.exec();
         let cart = load_cart(&mut exec, &env.query, &cart_id).await?;
         check_open(&cart)?;
-        let options = options_for_cart(&mut exec, &env.query, &cart).await?;
+        let options = options_for_cart(&mut exec, &env.query, &cart, false).await?;
         let option = options
             .iter()
             .find(|o| o["id"].as_str() == Some(option_id.as_str()))

@@ -1,6 +1,6 @@
 //! Order module: orders with their items (and fulfilment progress per item),
-//! addresses, shipping methods, adjustments and tax lines, and the reasons
-//! customers give for returns.
+//! addresses, shipping methods, adjustments and tax lines, returns and their
+//! items, and the reasons customers give for returns.
 
 use crate::framework::dml::{ModelDef, ModuleDef};
 use crate::modules::common::{
@@ -70,6 +70,36 @@ pub fn definition() -> ModuleDef {
                 .enumeration("status", ["requested", "accepted", "declined", "canceled"])
                 .default("requested")
                 .text("description")
+                .nullable(),
+        )
+        .model(
+            ModelDef::new("return", "return")
+                .text("order_id")
+                .index()
+                .enumeration("status", ["requested", "received", "canceled"])
+                .default("requested")
+                .text("shipping_option_id")
+                .nullable()
+                .big_number("shipping_price")
+                .nullable()
+                .text("location_id")
+                .nullable()
+                .text("note")
+                .nullable()
+                .date_time("received_at")
+                .nullable()
+                .has_many("items", "return_item", "return_id")
+                .cascade(),
+        )
+        .model(
+            ModelDef::new("return_item", "retitem")
+                .text("return_id")
+                .index()
+                .text("item_id")
+                .number("quantity")
+                .text("reason_id")
+                .nullable()
+                .text("note")
                 .nullable(),
         )
         .model(
