@@ -24,7 +24,31 @@ pub struct StepAnswer {
     pub finished: Finished,
 }
 
+/// Waits for an export at most `backstop` (see [`super::call::Call::backstop`]).
+async fn guarded<T>(
+    backstop: std::time::Duration,
+    call: impl std::future::Future<Output = T>,
+) -> Result<T, tokio::time::error::Elapsed> {
+    tokio::time::timeout(backstop, call).await
+}
+
 impl LoadedPlugin {
+    /// [`LoadedPlugin::begin`], then lends the call `tx`; on failure `tx`
+    /// comes back untouched (the caller's workflow still owns it).
+    async fn begin_lending(
+        &self,
+        setup: CallSetup,
+        tx: Option<Transaction>,
+    ) -> Result<super::call::Call, (PluginError, Option<Transaction>)> {
+        match self.begin(setup).await {
+            Ok(mut call) => {
+                call.lend(tx);
+                Ok(call)
+            }
+            Err(e) => Err((e, tx)),
+        }
+    }
+
     fn setup(&self, role: Role, request_id: &str, depth: u32) -> CallSetup {
         let timeout = self.shared.limits_for(&role);
         CallSetup {
@@ -54,8 +78,7 @@ impl LoadedPlugin {
             Duration::from_secs(5).min(self.shared.limits.timeout.max(Duration::from_millis(500)));
         let mut call = self.begin(setup).await?;
         let guest = call.bindings.medusa_plugin_guest().clone();
-        let backstop = call.backstop();
-        let outcome = tokio::time::timeout(backstop, async {
+        let outcome = guarded(call.backstop(), async {
             guest.call_manifest(&mut call.store).await.map(Ok)
         })
         .await;
@@ -71,10 +94,11 @@ impl LoadedPlugin {
         );
         let mut call = self.begin(setup).await?;
         let guest = call.bindings.medusa_plugin_guest().clone();
-        let backstop = call.backstop();
-        let outcome =
-            tokio::time::timeout(backstop, guest.call_handle_route(&mut call.store, &request))
-                .await;
+        let outcome = guarded(
+            call.backstop(),
+            guest.call_handle_route(&mut call.store, &request),
+        )
+        .await;
         let answer = call.classify(outcome)?;
         let body = self.parse_answer(&call, &answer.body)?;
         if !(200..=599).contains(&answer.status) {
@@ -115,9 +139,8 @@ impl LoadedPlugin {
         let mut call = self.begin(setup).await?;
         let guest = call.bindings.medusa_plugin_guest().clone();
         let data = data.to_string();
-        let backstop = call.backstop();
-        let outcome = tokio::time::timeout(
-            backstop,
+        let outcome = guarded(
+            call.backstop(),
             guest.call_handle_event(&mut call.store, subscriber, name, &data),
         )
         .await;
@@ -141,24 +164,17 @@ impl LoadedPlugin {
             transaction_id,
             depth,
         );
-        let mut call = match self.begin(setup).await {
+        let mut call = match self.begin_lending(setup, tx).await {
             Ok(call) => call,
-            Err(e) => {
-                return (
-                    Err(e),
-                    Finished {
-                        tx,
-                        staged: Vec::new(),
-                    },
-                );
+            Err((e, tx)) => {
+                let staged = Vec::new();
+                return (Err(e), Finished { tx, staged });
             }
         };
-        call.lend(tx);
         let guest = call.bindings.medusa_plugin_guest().clone();
         let (input, previous) = (input.to_string(), previous.to_string());
-        let backstop = call.backstop();
-        let outcome = tokio::time::timeout(
-            backstop,
+        let outcome = guarded(
+            call.backstop(),
             guest.call_invoke_step(&mut call.store, workflow, step, &input, &previous),
         )
         .await;
@@ -189,24 +205,17 @@ impl LoadedPlugin {
             transaction_id,
             super::depth::current(),
         );
-        let mut call = match self.begin(setup).await {
+        let mut call = match self.begin_lending(setup, tx).await {
             Ok(call) => call,
-            Err(e) => {
-                return (
-                    Err(e),
-                    Finished {
-                        tx,
-                        staged: Vec::new(),
-                    },
-                );
+            Err((e, tx)) => {
+                let staged = Vec::new();
+                return (Err(e), Finished { tx, staged });
             }
         };
-        call.lend(tx);
         let guest = call.bindings.medusa_plugin_guest().clone();
         let data = data.to_string();
-        let backstop = call.backstop();
-        let outcome = tokio::time::timeout(
-            backstop,
+        let outcome = guarded(
+            call.backstop(),
             guest.call_compensate_step(&mut call.store, workflow, step, &data),
         )
         .await;
@@ -219,9 +228,7 @@ impl LoadedPlugin {
         let setup = self.setup(Role::Job(name.to_owned()), run_id, 0);
         let mut call = self.begin(setup).await?;
         let guest = call.bindings.medusa_plugin_guest().clone();
-        let backstop = call.backstop();
-        let outcome =
-            tokio::time::timeout(backstop, guest.call_run_job(&mut call.store, name)).await;
+        let outcome = guarded(call.backstop(), guest.call_run_job(&mut call.store, name)).await;
         call.classify(outcome)
     }
 
@@ -250,16 +257,14 @@ impl LoadedPlugin {
             return (Err(error), tx);
         }
         let setup = self.setup(Role::Service(module.to_owned()), request_id, depth);
-        let mut call = match self.begin(setup).await {
+        let mut call = match self.begin_lending(setup, tx).await {
             Ok(call) => call,
-            Err(e) => return (Err(e), tx),
+            Err((e, tx)) => return (Err(e), tx),
         };
-        call.lend(tx);
         let guest = call.bindings.medusa_plugin_guest().clone();
-        let backstop = call.backstop();
         let args = args.to_owned();
-        let outcome = tokio::time::timeout(
-            backstop,
+        let outcome = guarded(
+            call.backstop(),
             guest.call_call_service(&mut call.store, module, method, &args),
         )
         .await;
