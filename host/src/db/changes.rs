@@ -17,7 +17,7 @@ static GENERATION: AtomicU64 = AtomicU64::new(1);
 static COMMITTED: OnceLock<broadcast::Sender<()>> = OnceLock::new();
 
 /// Tables (and, ending in `_`, table-name prefixes) whose rows the cached
-/// store reads never show: carts, payments, orders, customers, promotions,
+/// store reads never show: carts, payments, orders, returns, customers, promotions,
 /// auth and the framework's own bookkeeping. Link tables are named after their
 /// left model, so `cart_…` and `order_…` links fall under the same entries.
 const VOLATILE: &[&str] = &[
@@ -33,6 +33,8 @@ const VOLATILE: &[&str] = &[
     "payment_session",
     "capture",
     "refund",
+    "return",
+    "return_item",
     "promotion",
     "promotion_",
     "application_method",
@@ -144,6 +146,12 @@ mod tests {
         ));
         assert!(!touches_catalogue(
             r#"DELETE FROM "event_outbox" WHERE id = $1"#
+        ));
+        assert!(!touches_catalogue(
+            r#"INSERT INTO "return_item" ("id") VALUES ($1)"#
+        ));
+        assert!(touches_catalogue(
+            r#"INSERT INTO "return_reason" ("id") VALUES ($1)"#
         ));
         // Unknown statements invalidate.
         assert!(touches_catalogue(
