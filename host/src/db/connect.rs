@@ -42,6 +42,7 @@ impl Database {
                 let options = sqlite_options().filename(path).create_if_missing(create);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(config.pool_size.max(1))
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await
@@ -74,8 +75,11 @@ impl Database {
                         url: shown.clone(),
                         source,
                     })?;
+                // No ping before each acquire: it is a round trip per query,
+                // and a dead connection fails its query and is dropped anyway.
                 let pool = PgPoolOptions::new()
                     .max_connections(config.pool_size.max(1))
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await

@@ -81,16 +81,71 @@ impl Exec<'_> {
         })
     }
 
-    /// Runs an insert, update or delete.
+    /// Runs an insert, update or delete. On the pool it is one autocommit
+    /// statement (no `BEGIN`/`COMMIT` round trips).
     pub async fn execute<S: SqlxBinder>(&mut self, statement: &S) -> Result<u64, DbError> {
         match self {
-            Self::Db(db) => {
-                let mut tx = db.begin().await?;
-                let n = tx.execute(statement).await?;
-                tx.commit().await?;
-                Ok(n)
+            Self::Db(Database::Sqlite(pool)) => {
+                let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
+                let catalogue = autocommit_starts(&sql);
+                let outcome = sqlx::query_with(&sql, values).execute(pool).await;
+                autocommit_ends(catalogue);
+                Ok(outcome?.rows_affected())
+            }
+            Self::Db(Database::Postgres(pool)) => {
+                let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
+                let catalogue = autocommit_starts(&sql);
+                let outcome = sqlx::query_with(&sql, values).execute(pool).await;
+                autocommit_ends(catalogue);
+                Ok(outcome?.rows_affected())
             }
             Self::Tx(tx) => tx.execute(statement).await,
         }
+    }
+
+    /// Runs an insert or update with `RETURNING` and decodes the rows it
+    /// returns with `columns`.
+    pub async fn write_returning<S: SqlxBinder>(
+        &mut self,
+        statement: &S,
+        columns: &[ColumnSpec],
+    ) -> Result<Vec<Map<String, Value>>, DbError> {
+        match self {
+            Self::Db(Database::Sqlite(pool)) => {
+                let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
+                let catalogue = autocommit_starts(&sql);
+                let outcome = sqlx::query_with(&sql, values).fetch_all(pool).await;
+                autocommit_ends(catalogue);
+                outcome?.iter().map(|r| decode_sqlite(r, columns)).collect()
+            }
+            Self::Db(Database::Postgres(pool)) => {
+                let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
+                let catalogue = autocommit_starts(&sql);
+                let outcome = sqlx::query_with(&sql, values).fetch_all(pool).await;
+                autocommit_ends(catalogue);
+                outcome?
+                    .iter()
+                    .map(|r| decode_postgres(r, columns))
+                    .collect()
+            }
+            Self::Tx(tx) => tx.write_returning(statement, columns).await,
+        }
+    }
+}
+
+/// Before an autocommit write: bumps the catalogue generation when the
+/// statement writes a catalogue table (so nothing computed during it is kept).
+fn autocommit_starts(sql: &str) -> bool {
+    let catalogue = super::changes::touches_catalogue(sql);
+    if catalogue {
+        super::changes::bump();
+    }
+    catalogue
+}
+
+/// After an autocommit write (committed or not): announces the change.
+fn autocommit_ends(catalogue: bool) {
+    if catalogue {
+        super::changes::committed();
     }
 }

@@ -2,7 +2,10 @@
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
+use serde_json::{Map, Value};
 use sqlx::Row;
+
+use super::codec::{ColumnSpec, decode_postgres, decode_sqlite};
 
 use super::{DbError, changes};
 
@@ -48,6 +51,29 @@ impl Transaction {
             }
         };
         Ok(affected)
+    }
+
+    /// Runs a write with `RETURNING` (insert, update) and decodes the rows
+    /// it returns with `columns` (in returning order).
+    pub async fn write_returning<S: SqlxBinder>(
+        &mut self,
+        statement: &S,
+        columns: &[ColumnSpec],
+    ) -> Result<Vec<Map<String, Value>>, DbError> {
+        match &mut self.inner {
+            Inner::Sqlite(tx) => {
+                let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
+                self.touched_catalogue = note(self.touched_catalogue, &sql);
+                let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
+                rows.iter().map(|r| decode_sqlite(r, columns)).collect()
+            }
+            Inner::Postgres(tx) => {
+                let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
+                self.touched_catalogue = note(self.touched_catalogue, &sql);
+                let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
+                rows.iter().map(|r| decode_postgres(r, columns)).collect()
+            }
+        }
     }
 
     /// Runs a query whose first column of the first row is an integer (a count).

@@ -541,24 +541,24 @@ impl ModuleService {
                 .map_err(|e| ServiceError::Db(DbError::Build(e.to_string())))?;
             ids.push(id);
         }
-        exec.execute(&insert).await?;
-        self.reread(exec, m, &ids).await
+        self.write_returning(exec, m, &mut insert, &ids).await
     }
 
-    async fn reread(
+    /// Runs `statement` with `RETURNING` every column and answers the rows
+    /// in the order of `ids` (one round trip instead of a write plus a read).
+    async fn write_returning<S>(
         &self,
         exec: &mut Exec<'_>,
         model: &ModelDef,
+        statement: &mut S,
         ids: &[String],
-    ) -> Result<Vec<Row>, ServiceError> {
-        let cond = Cond::all().add(col(&model.table, "id").is_in(ids.to_vec()));
-        let opts = FindOptions {
-            with_deleted: true,
-            ..Default::default()
-        };
-        let rows = exec
-            .fetch(&self.select(model, cond, &opts)?, &model_columns(model))
-            .await?;
+    ) -> Result<Vec<Row>, ServiceError>
+    where
+        S: sea_query_binder::SqlxBinder + Returning,
+    {
+        let columns = model_columns(model);
+        statement.returning_columns(columns.iter().map(|c| Alias::new(&c.name)));
+        let rows = exec.write_returning(statement, &columns).await?;
         let mut by_id: HashMap<String, Row> = rows
             .into_iter()
             .filter_map(|r| Some((r.get("id")?.as_str()?.to_owned(), r)))
@@ -592,19 +592,29 @@ impl ModuleService {
         if data.contains_key("id") {
             return Err(ServiceError::InvalidData("id cannot be updated".into()));
         }
-        let ids = self.matching_ids(exec, m, filter, false).await?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
+        // By one id (the common case) the update itself finds the row.
+        let single_id = match filter.as_object() {
+            Some(f) if f.len() == 1 => f.get("id").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        };
         let mut values = self.encode_fields(m, data, exec.dialect(), false)?;
         values.push(("updated_at".into(), now(exec.dialect())));
         let mut update = Query::update();
         update
             .table(Alias::new(&m.table))
-            .values(values.into_iter().map(|(c, v)| (Alias::new(c), v)))
-            .and_where(col(&m.table, "id").is_in(ids.clone()));
-        exec.execute(&update).await?;
-        self.reread(exec, m, &ids).await
+            .values(values.into_iter().map(|(c, v)| (Alias::new(c), v)));
+        let ids = match single_id {
+            Some(id) => {
+                update.and_where(col(&m.table, "deleted_at").is_null());
+                vec![id]
+            }
+            None => self.matching_ids(exec, m, filter, false).await?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        update.and_where(col(&m.table, "id").is_in(ids.clone()));
+        self.write_returning(exec, m, &mut update, &ids).await
     }
 
     /// Updates one row by id, or `NotFound`.
@@ -961,5 +971,22 @@ impl RelationFilters for ModuleRelations<'_> {
                 col(&model.table, "id").in_subquery(via)
             }
         }))
+    }
+}
+
+/// Statements that can return the rows they wrote.
+trait Returning {
+    fn returning_columns(&mut self, columns: impl Iterator<Item = Alias>);
+}
+
+impl Returning for sea_query::InsertStatement {
+    fn returning_columns(&mut self, columns: impl Iterator<Item = Alias>) {
+        self.returning(Query::returning().columns(columns));
+    }
+}
+
+impl Returning for sea_query::UpdateStatement {
+    fn returning_columns(&mut self, columns: impl Iterator<Item = Alias>) {
+        self.returning(Query::returning().columns(columns));
     }
 }
