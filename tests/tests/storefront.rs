@@ -11,6 +11,18 @@ fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
+/// A cart a mutation answered must be exactly what a read shows afterwards.
+async fn assert_as_read(store: &DemoStore, cart: &Value) {
+    let (status, read) = store
+        .get(&format!("/store/carts/{}", cart["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(
+        &read["cart"], cart,
+        "the mutation's answer differs from a read"
+    );
+}
+
 async fn journey(store: &DemoStore) {
     let region = store.region("eur").await;
     let region_id = region["id"].as_str().unwrap();
@@ -82,6 +94,7 @@ async fn journey(store: &DemoStore) {
         .clone();
     assert_eq!(cart["items"].as_array().unwrap().len(), 2);
     assert_eq!(num(&cart["item_subtotal"]), 35.0);
+    assert_as_read(store, &cart).await;
     let mug_line = cart["items"]
         .as_array()
         .unwrap()
@@ -99,6 +112,7 @@ async fn journey(store: &DemoStore) {
         .await["cart"]
         .clone();
     assert_eq!(num(&cart["item_subtotal"]), 45.0);
+    assert_as_read(store, &cart).await;
 
     let address = json!({ "first_name": "Ada", "last_name": "Lovelace", "address_1": "Unter den Linden 1", "city": "Berlin", "country_code": "DE", "postal_code": "10117", "phone": "" });
     let cart = store.ok(&format!("/store/carts/{cart_id}"), json!({ "email": "ada@example.com", "shipping_address": address, "billing_address": address })).await["cart"].clone();
@@ -108,6 +122,7 @@ async fn journey(store: &DemoStore) {
         45.0 * 0.19,
         "German VAT on the items"
     );
+    assert_as_read(store, &cart).await;
 
     let (status, options) = store
         .get(&format!("/store/shipping-options?cart_id={cart_id}"))
@@ -136,6 +151,7 @@ async fn journey(store: &DemoStore) {
         standard["id"]
     );
     assert_eq!(num(&cart["shipping_subtotal"]), 10.0);
+    assert_as_read(store, &cart).await;
 
     let cart = store
         .ok(
@@ -152,6 +168,7 @@ async fn journey(store: &DemoStore) {
         "{} vs {expected_total}",
         cart["total"]
     );
+    assert_as_read(store, &cart).await;
 
     let pc = store
         .ok("/store/payment-collections", json!({ "cart_id": cart_id }))
@@ -165,6 +182,18 @@ async fn journey(store: &DemoStore) {
         again["payment_collection"]["id"], pc["id"],
         "one collection per cart"
     );
+    // A change after the collection exists moves its amount with the total.
+    for quantity in [4, 3] {
+        let changed = store
+            .ok(
+                &format!("/store/carts/{cart_id}/line-items/{mug_line}"),
+                json!({ "quantity": quantity }),
+            )
+            .await["cart"]
+            .clone();
+        assert_eq!(changed["payment_collection"]["amount"], changed["total"]);
+        assert_as_read(store, &changed).await;
+    }
     let (status, providers) = store
         .get(&format!("/store/payment-providers?region_id={region_id}"))
         .await;

@@ -53,7 +53,30 @@ pub async fn cart_response(
     id: &str,
     raw_query: Option<&str>,
 ) -> Result<Value, ApiError> {
-    let mut cart = flows::load_cart(&mut Exec::Db(state.db()), &state.runtime().query, id).await?;
+    let cart = flows::load_cart(&mut Exec::Db(state.db()), &state.runtime().query, id).await?;
+    shaped(cart, raw_query)
+}
+
+/// Runs a cart workflow that ends with `refresh-cart` and answers the cart
+/// it returns (already as a read would show it), shaped by `fields`.
+async fn run_refreshed(
+    state: &AppState,
+    workflow: &str,
+    input: Value,
+    raw_query: Option<&str>,
+) -> Result<Value, ApiError> {
+    let cart = run(state, workflow, input).await?;
+    if !cart.is_object() {
+        return Err(ApiError::new(
+            crate::api::error::ErrorType::UnexpectedState,
+            format!("workflow {workflow} returned no cart"),
+        ));
+    }
+    shaped(cart, raw_query)
+}
+
+/// Narrows or extends `cart` to the request's `fields`.
+fn shaped(mut cart: Value, raw_query: Option<&str>) -> Result<Value, ApiError> {
     let fields = crate::api::list_query::ListQuery::parse(raw_query)?.fields;
     if let (Some(fields), Value::Object(map)) = (fields, &mut cart) {
         let tree = crate::framework::query::fields::resolve_fields(CART_DEFAULTS, Some(&fields));
@@ -136,9 +159,8 @@ pub async fn create(
         "items": body.items, "sales_channel_id": channel, "promo_codes": body.promo_codes, "metadata": body.metadata,
         "customer_id": customer,
     });
-    let out = run(&state, flows::CREATE_CART, input).await?;
-    let id = out["id"].as_str().unwrap_or_default();
-    Ok(envelope::one("cart", cart_response(&state, id, raw.as_deref()).await?).into_response())
+    let cart = run_refreshed(&state, flows::CREATE_CART, input, raw.as_deref()).await?;
+    Ok(envelope::one("cart", cart).into_response())
 }
 
 /// Retrieve a cart.
@@ -177,8 +199,8 @@ async fn update_with(
     raw: Option<&str>,
 ) -> Result<Json<Value>, ApiError> {
     input["id"] = json!(id);
-    run(state, flows::UPDATE_CART, input).await?;
-    Ok(envelope::one("cart", cart_response(state, id, raw).await?))
+    let cart = run_refreshed(state, flows::UPDATE_CART, input, raw).await?;
+    Ok(envelope::one("cart", cart))
 }
 
 /// Update a cart (addresses, email, region, promotion codes).
@@ -289,11 +311,8 @@ pub async fn add_line(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewLine>,
 ) -> Result<Json<Value>, ApiError> {
-    run(&state, flows::ADD_LINE_ITEM, json!({ "cart_id": id, "variant_id": body.variant_id, "quantity": body.quantity, "metadata": body.metadata })).await?;
-    Ok(envelope::one(
-        "cart",
-        cart_response(&state, &id, raw.as_deref()).await?,
-    ))
+    let cart = run_refreshed(&state, flows::ADD_LINE_ITEM, json!({ "cart_id": id, "variant_id": body.variant_id, "quantity": body.quantity, "metadata": body.metadata }), raw.as_deref()).await?;
+    Ok(envelope::one("cart", cart))
 }
 
 #[derive(Debug, Deserialize)]
@@ -311,11 +330,8 @@ pub async fn update_line(
     Path((id, line)): Path<(String, String)>,
     ApiJson(body): ApiJson<LineChange>,
 ) -> Result<Json<Value>, ApiError> {
-    run(&state, flows::UPDATE_LINE_ITEM, json!({ "cart_id": id, "line_id": line, "quantity": body.quantity, "metadata": body.metadata })).await?;
-    Ok(envelope::one(
-        "cart",
-        cart_response(&state, &id, raw.as_deref()).await?,
-    ))
+    let cart = run_refreshed(&state, flows::UPDATE_LINE_ITEM, json!({ "cart_id": id, "line_id": line, "quantity": body.quantity, "metadata": body.metadata }), raw.as_deref()).await?;
+    Ok(envelope::one("cart", cart))
 }
 
 /// Remove a line item.
@@ -325,13 +341,13 @@ pub async fn delete_line(
     RawQuery(raw): RawQuery,
     Path((id, line)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    run(
+    let cart = run_refreshed(
         &state,
         flows::DELETE_LINE_ITEM,
         json!({ "cart_id": id, "line_id": line }),
+        raw.as_deref(),
     )
     .await?;
-    let cart = cart_response(&state, &id, raw.as_deref()).await?;
     Ok(envelope::deleted(&line, "line-item", Some(("cart", cart))))
 }
 
@@ -350,16 +366,14 @@ pub async fn add_shipping_method(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ShippingChoice>,
 ) -> Result<Json<Value>, ApiError> {
-    run(
+    let cart = run_refreshed(
         &state,
         flows::ADD_SHIPPING_METHOD,
         json!({ "cart_id": id, "option_id": body.option_id, "data": body.data }),
+        raw.as_deref(),
     )
     .await?;
-    Ok(envelope::one(
-        "cart",
-        cart_response(&state, &id, raw.as_deref()).await?,
-    ))
+    Ok(envelope::one("cart", cart))
 }
 
 /// Complete the cart: place the order.

@@ -29,9 +29,8 @@ fn rows(values: Vec<Value>) -> Vec<serde_json::Map<String, Value>> {
         .collect()
 }
 
-/// Recomputes adjustments, tax lines and the payment amount of a cart.
-/// Returns the cart as read before the recomputation when it has no payment
-/// collection (callers re-read it), the recomputed cart otherwise.
+/// Recomputes adjustments, tax lines and the payment amount of a cart, and
+/// returns the cart as a read after it would (one read, before the changes).
 pub async fn refresh(
     exec: &mut Exec<'_>,
     env: &WorkflowEnv,
@@ -79,16 +78,32 @@ pub async fn refresh(
             method_adjustments.push(row);
         }
     }
-    cart_svc
+    let mut cart = cart;
+    let created = cart_svc
         .create(exec, "cart_line_item_adjustment", rows(item_adjustments))
         .await?;
-    cart_svc
+    attach(&mut cart["items"], "adjustments", "item_id", created);
+    let created = cart_svc
         .create(
             exec,
             "cart_shipping_method_adjustment",
             rows(method_adjustments),
         )
         .await?;
+    attach(
+        &mut cart["shipping_methods"],
+        "adjustments",
+        "shipping_method_id",
+        created,
+    );
+    // Without a shipping country there are no tax lines (the old ones are gone).
+    attach(&mut cart["items"], "tax_lines", "item_id", Vec::new());
+    attach(
+        &mut cart["shipping_methods"],
+        "tax_lines",
+        "shipping_method_id",
+        Vec::new(),
+    );
 
     let country = cart["shipping_address"]["country_code"]
         .as_str()
@@ -109,7 +124,9 @@ pub async fn refresh(
             .into_iter()
             .map(Value::Object)
             .collect();
-        let province = cart["shipping_address"]["province"].as_str();
+        let province = cart["shipping_address"]["province"]
+            .as_str()
+            .map(str::to_owned);
         let lines = |list: &Value| -> Vec<TaxableLine> {
             list.as_array()
                 .into_iter()
@@ -122,28 +139,29 @@ pub async fn refresh(
                 .collect()
         };
         for (model, fk, list) in [
-            ("cart_line_item_tax_line", "item_id", &cart["items"]),
+            ("cart_line_item_tax_line", "item_id", "items"),
             (
                 "cart_shipping_method_tax_line",
                 "shipping_method_id",
-                &cart["shipping_methods"],
+                "shipping_methods",
             ),
         ] {
-            let created: Vec<Value> = tax_lines(&lines(list), &regions, &country, province)
-                .into_iter()
-                .map(|(line_id, mut tax)| {
-                    tax[fk] = Value::String(line_id);
-                    tax
-                })
-                .collect();
-            cart_svc.create(exec, model, rows(created)).await?;
+            let wanted: Vec<Value> =
+                tax_lines(&lines(&cart[list]), &regions, &country, province.as_deref())
+                    .into_iter()
+                    .map(|(line_id, mut tax)| {
+                        tax[fk] = Value::String(line_id);
+                        tax
+                    })
+                    .collect();
+            let created = cart_svc.create(exec, model, rows(wanted)).await?;
+            attach(&mut cart[list], "tax_lines", fk, created);
         }
     }
-    if cart["payment_collection"].is_null() {
-        // Nothing follows the total: the caller reads the cart anyway.
-        return Ok(cart);
+    // The cart as a fresh read would show it, without reading it again.
+    if let Value::Object(map) = &mut cart {
+        crate::modules::totals::with_totals(map);
     }
-    let cart = load_cart(exec, &env.query, cart_id).await?;
     if let Some(collection) = cart["payment_collection"]["id"].as_str()
         && cart["payment_collection"]["amount"] != cart["total"]
     {
@@ -152,7 +170,7 @@ pub async fn refresh(
             .service("payment")
             .ok_or_else(|| StepError::new("no payment module"))?;
         let data = json!({ "amount": cart["total"] });
-        payment
+        let updated = payment
             .update_by_id(
                 exec,
                 "payment_collection",
@@ -160,7 +178,27 @@ pub async fn refresh(
                 data.as_object().unwrap_or(&Default::default()),
             )
             .await?;
-        return Ok(load_cart(exec, &env.query, cart_id).await?);
+        if let Value::Object(current) = &mut cart["payment_collection"] {
+            current.extend(updated);
+        }
     }
     Ok(cart)
+}
+
+/// Puts `created` rows (children of the lines in `list`, joined on `fk`) into
+/// each line's `key`, in id order as a read returns them.
+fn attach(list: &mut Value, key: &str, fk: &str, mut created: Vec<serde_json::Map<String, Value>>) {
+    created.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    for line in list.as_array_mut().into_iter().flatten() {
+        let id = line["id"].clone();
+        let mine: Vec<Value> = created
+            .iter()
+            .filter(|row| row.get(fk) == Some(&id))
+            .cloned()
+            .map(Value::Object)
+            .collect();
+        if let Value::Object(map) = line {
+            map.insert(key.to_owned(), Value::Array(mine));
+        }
+    }
 }

@@ -32,7 +32,7 @@ pub fn refresh_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> 
             .or_else(|| text(&ctx.input()["id"]))
             .unwrap_or_default();
         let cart = super::refresh::refresh(&mut ctx.exec(), &env, &id).await?;
-        Ok(StepOutput::new(json!({ "id": cart["id"] })))
+        Ok(StepOutput::new(cart))
     })
 }
 
