@@ -2,7 +2,7 @@
 """Times the serial 9-call storefront checkout against a running host.
 
 usage: checkout.py BASE_URL PUBLISHABLE_KEY RUNS
-Prints mean / p50 / p95 milliseconds per whole checkout.
+Prints mean / p50 / p95 milliseconds per whole checkout, then the mean of each call.
 """
 import json
 import statistics
@@ -27,19 +27,32 @@ products = call("GET", f"/store/products?limit=20&region_id={region['id']}")["pr
 variant = next(p for p in products if p["handle"] == "t-shirt")["variants"][0]["id"]
 address = {"first_name": "Bench", "address_1": "Street 1", "city": "Berlin", "country_code": "de", "postal_code": "10115"}
 
+STEPS = ["create cart", "add item", "email + address", "shipping options", "shipping method",
+         "payment collection", "payment session", "complete", "retrieve order"]
 timings = []
+per_step = [[] for _ in STEPS]
+
+
+def timed(i, method, path, body=None):
+    t = time.perf_counter()
+    out = call(method, path, body)
+    per_step[i].append((time.perf_counter() - t) * 1000)
+    return out
+
+
 for _ in range(runs):
     start = time.perf_counter()
-    cart = call("POST", "/store/carts", {"region_id": region["id"]})["cart"]["id"]                      # 1
-    call("POST", f"/store/carts/{cart}/line-items", {"variant_id": variant, "quantity": 1})             # 2
-    call("POST", f"/store/carts/{cart}", {"email": "bench@example.com", "shipping_address": address})   # 3
-    option = call("GET", f"/store/shipping-options?cart_id={cart}")["shipping_options"][0]["id"]       # 4
-    call("POST", f"/store/carts/{cart}/shipping-methods", {"option_id": option})                        # 5
-    pc = call("POST", "/store/payment-collections", {"cart_id": cart})["payment_collection"]["id"]     # 6
-    call("POST", f"/store/payment-collections/{pc}/payment-sessions", {"provider_id": "pp_system_default"})  # 7
-    done = call("POST", f"/store/carts/{cart}/complete")                                               # 8
-    call("GET", f"/store/orders/{done['order']['id']}")                                                # 9
+    cart = timed(0, "POST", "/store/carts", {"region_id": region["id"]})["cart"]["id"]
+    timed(1, "POST", f"/store/carts/{cart}/line-items", {"variant_id": variant, "quantity": 1})
+    timed(2, "POST", f"/store/carts/{cart}", {"email": "bench@example.com", "shipping_address": address})
+    option = timed(3, "GET", f"/store/shipping-options?cart_id={cart}")["shipping_options"][0]["id"]
+    timed(4, "POST", f"/store/carts/{cart}/shipping-methods", {"option_id": option})
+    pc = timed(5, "POST", "/store/payment-collections", {"cart_id": cart})["payment_collection"]["id"]
+    timed(6, "POST", f"/store/payment-collections/{pc}/payment-sessions", {"provider_id": "pp_system_default"})
+    done = timed(7, "POST", f"/store/carts/{cart}/complete")
+    timed(8, "GET", f"/store/orders/{done['order']['id']}")
     timings.append((time.perf_counter() - start) * 1000)
 
 timings.sort()
 print(f"checkout: runs={runs} mean={statistics.mean(timings):.1f}ms p50={timings[len(timings) // 2]:.1f}ms p95={timings[int(len(timings) * 0.95) - 1]:.1f}ms")
+print("per call (mean ms): " + ", ".join(f"{name} {statistics.mean(t):.1f}" for name, t in zip(STEPS, per_step)))
