@@ -23,6 +23,14 @@ impl Exec<'_> {
         }
     }
 
+    /// Whether this runs in a transaction that wrote catalogue tables.
+    pub fn touched_catalogue(&self) -> bool {
+        match self {
+            Self::Db(_) => false,
+            Self::Tx(tx) => tx.touched_catalogue(),
+        }
+    }
+
     /// Runs a select and decodes each row with `columns` (in select order).
     pub async fn fetch(
         &mut self,

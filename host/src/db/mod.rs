@@ -4,6 +4,7 @@
 //! SQL is built with sea-query and bound per dialect; the dialect never leaks
 //! out of this module. Writes go through [`Transaction`].
 
+pub mod catalogue_reads;
 pub mod changes;
 pub mod codec;
 mod connect;

@@ -119,6 +119,11 @@ impl Transaction {
         Ok(affected)
     }
 
+    /// Whether a statement of this transaction wrote a catalogue table.
+    pub fn touched_catalogue(&self) -> bool {
+        self.touched_catalogue
+    }
+
     pub fn dialect(&self) -> super::Dialect {
         match self.inner {
             Inner::Sqlite(_) => super::Dialect::Sqlite,

@@ -1,11 +1,13 @@
 //! The cart as the Store API returns it: items with their variant and
 //! product, tax lines and adjustments, shipping methods, addresses, region
 //! with countries, promotions, payment collection with sessions, and every
-//! total. One graph query plus one for the items' variants.
+//! total. One graph query plus the region and the items' variants, which
+//! come from the catalogue read cache while the catalogue is unchanged.
 
 use serde_json::{Value, json};
 
 use crate::db::Exec;
+use crate::db::catalogue_reads::CatalogueReads;
 use crate::framework::data::ServiceError;
 use crate::framework::query::fields::FieldTree;
 use crate::framework::query::{GraphRequest, Query, QueryError};
@@ -66,20 +68,8 @@ pub async fn load_cart(
         .and_then(Value::as_str)
         .map(str::to_owned)
     {
-        let region = GraphRequest {
-            entity: "region".into(),
-            fields: FieldTree::from_paths(["*", "countries.*"]),
-            filters: json!({ "id": region_id }),
-            ..Default::default()
-        };
-        let found = query
-            .graph(exec, &region)
-            .await
-            .map_err(query_error)?
-            .data
-            .into_iter()
-            .next();
-        cart.insert("region".into(), found.map_or(Value::Null, Value::Object));
+        let region = region_with_countries(exec, query, &region_id).await?;
+        cart.insert("region".into(), region);
     }
     attach_variants(exec, query, cart.get_mut("items")).await?;
     cart.entry("promotions").or_insert_with(|| json!([]));
@@ -89,6 +79,38 @@ pub async fn load_cart(
     cart.entry("customer").or_insert(customer);
     crate::modules::totals::with_totals(&mut cart);
     Ok(Value::Object(cart))
+}
+
+/// The region with its countries, from the catalogue read cache when current.
+async fn region_with_countries(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    id: &str,
+) -> Result<Value, ServiceError> {
+    let reads = CatalogueReads::shared();
+    let key = format!("region:{id}");
+    if let Some(hit) = reads.get(exec, &key) {
+        return Ok((*hit).clone());
+    }
+    let ticket = reads.ticket();
+    let request = GraphRequest {
+        entity: "region".into(),
+        fields: FieldTree::from_paths(["*", "countries.*"]),
+        filters: json!({ "id": id }),
+        ..Default::default()
+    };
+    let found = query
+        .graph(exec, &request)
+        .await
+        .map_err(query_error)?
+        .data
+        .into_iter()
+        .next()
+        .map_or(Value::Null, Value::Object);
+    if !found.is_null() {
+        reads.put(exec, ticket, key, found.clone());
+    }
+    Ok(found)
 }
 
 fn cart_value(cart: &serde_json::Map<String, Value>, key: &str) -> Value {
@@ -112,13 +134,35 @@ pub async fn attach_variants(
     if ids.is_empty() {
         return Ok(());
     }
-    let request = GraphRequest {
-        entity: "product_variant".into(),
-        fields: FieldTree::from_paths(["*", "options.*", "product.*", "product.images.*"]),
-        filters: json!({ "id": ids }),
-        ..Default::default()
-    };
-    let variants = query.graph(exec, &request).await.map_err(query_error)?.data;
+    // Variants with their products come from the catalogue read cache when current.
+    let reads = CatalogueReads::shared();
+    let mut variants = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        let hit = id
+            .as_str()
+            .and_then(|id| reads.get(exec, &format!("variant:{id}")));
+        match hit.as_deref() {
+            Some(Value::Object(variant)) => variants.push(variant.clone()),
+            _ => missing.push(id),
+        }
+    }
+    if !missing.is_empty() {
+        let ticket = reads.ticket();
+        let request = GraphRequest {
+            entity: "product_variant".into(),
+            fields: FieldTree::from_paths(["*", "options.*", "product.*", "product.images.*"]),
+            filters: json!({ "id": missing }),
+            ..Default::default()
+        };
+        for variant in query.graph(exec, &request).await.map_err(query_error)?.data {
+            if let Some(id) = variant.get("id").and_then(Value::as_str) {
+                let key = format!("variant:{id}");
+                reads.put(exec, ticket, key, Value::Object(variant.clone()));
+            }
+            variants.push(variant);
+        }
+    }
     for item in items.iter_mut() {
         let variant = variants
             .iter()
