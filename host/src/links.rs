@@ -1,7 +1,9 @@
 //! The links between core modules (Medusa's `defineLink`s): each joins
 //! models of two modules through a link table, so neither imports the other.
 
-use crate::framework::dml::{LinkDef, LinkSide};
+use serde_json::json;
+
+use crate::framework::dml::{FieldKind, LinkDef, LinkSide};
 
 fn side(module: &str, model: &str) -> LinkSide {
     LinkSide::new(module, model)
@@ -25,13 +27,20 @@ pub fn definitions() -> Vec<LinkDef> {
             side("product", "product_variant"),
             side("pricing", "price_set").alias("price_set"),
         ),
-        // Each variant is stocked through inventory items.
+        // Each variant is stocked through inventory items, `required_quantity`
+        // of each per unit sold (a bundle takes several).
         LinkDef::new(
-            side("product", "product_variant").list(),
+            side("product", "product_variant")
+                .list()
+                .alias("variants")
+                .row_field("variant")
+                .column_name("variant_id"),
             side("inventory", "inventory_item")
                 .list()
-                .alias("inventory_items"),
-        ),
+                .alias("inventory_items")
+                .row_field("inventory"),
+        )
+        .extra_column("required_quantity", FieldKind::Number, Some(json!(1))),
         // Products ship under a profile.
         LinkDef::new(
             side("product", "product").list(),

@@ -506,7 +506,7 @@ async fn storefront_errors_use_medusa_shapes() {
             variants["count"].clone(),
             variants["variants"].as_array().unwrap().len()
         ),
-        (200, json!(44), 5)
+        (200, json!(46), 5)
     );
     let (status, _) = store.get("/store/product-variants/variant_missing").await;
     assert_eq!(status, 404);

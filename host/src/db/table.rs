@@ -100,6 +100,34 @@ impl Table {
         Ok(insert)
     }
 
+    /// `INSERT ... ON CONFLICT (key) DO UPDATE` of several rows with the same columns.
+    pub fn upsert_many(
+        &self,
+        rows: &[Map<String, Value>],
+        key: &[&str],
+        dialect: Dialect,
+    ) -> Result<InsertStatement, DbError> {
+        let Some(first) = rows.first() else {
+            return Err(DbError::Build(format!("{}: no rows to upsert", self.name)));
+        };
+        let mut insert = self.upsert(first, key, dialect)?;
+        for row in &rows[1..] {
+            if row.len() != first.len() || row.keys().any(|k| !first.contains_key(k)) {
+                return Err(DbError::Build(format!("{}: rows differ in columns", self.name)));
+            }
+            let values = self.encode(row, dialect)?;
+            let by_name: std::collections::HashMap<String, SimpleExpr> = values.into_iter().collect();
+            let ordered: Vec<SimpleExpr> = first
+                .keys()
+                .filter_map(|k| by_name.get(k).cloned())
+                .collect();
+            insert
+                .values(ordered)
+                .map_err(|e| DbError::Build(e.to_string()))?;
+        }
+        Ok(insert)
+    }
+
     /// `UPDATE table SET ...` (add the `WHERE`).
     pub fn update(
         &self,

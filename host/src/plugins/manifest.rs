@@ -271,6 +271,8 @@ fn side(s: wit::LinkSide) -> LinkSide {
         alias: s.alias,
         is_list: s.is_list,
         delete_cascade: s.delete_cascade,
+        row_field: None,
+        column: None,
     }
 }
 

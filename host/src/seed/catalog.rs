@@ -147,7 +147,7 @@ pub const PRODUCTS: &[DemoProduct] = &[
         "merch",
         "essentials",
         "shorts-vintage-front.png",
-        &[("Size", &["S/M", "L/XL"])],
+        &[("Size", &["S/M", "L/XL"]), ("Pack", &["Single", "3-Pack"])],
         8.0,
         9.0,
         100
@@ -209,6 +209,29 @@ pub fn combinations(
                 })
                 .collect()
         })
+}
+
+/// The option that makes a variant a pack of another: its `N-Pack` values
+/// sell N units of the `Single` variant's inventory item (a link with
+/// `required_quantity` N) at a sixth off.
+pub const PACK_OPTION: &str = "Pack";
+
+/// Units of the single item a variant with these option values takes (1 unless it is an `N-Pack`).
+pub fn pack_units(combo: &[(&str, &str)]) -> i64 {
+    combo
+        .iter()
+        .find(|(title, _)| *title == PACK_OPTION)
+        .and_then(|(_, value)| value.strip_suffix("-Pack")?.parse().ok())
+        .unwrap_or(1)
+}
+
+/// The option values of the single variant a pack draws its stock from.
+pub fn single_of<'a>(combo: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    combo
+        .iter()
+        .filter(|(title, _)| *title != PACK_OPTION)
+        .copied()
+        .collect()
 }
 
 /// Countries of the demo regions: (iso_2, iso_3, num_code, NAME, Display name, tax rate %).

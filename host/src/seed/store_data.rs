@@ -4,7 +4,8 @@ use serde_json::{Map, Value, json};
 
 use super::SeedError;
 use super::catalog::{
-    CATEGORIES, COLLECTIONS, EUROPE, PRODUCTS, UNITED_STATES, combinations, image_url,
+    CATEGORIES, COLLECTIONS, EUROPE, PRODUCTS, UNITED_STATES, combinations, image_url, pack_units,
+    single_of,
 };
 use crate::db::{Database, Exec};
 use crate::framework::data::{FindOptions, Row};
@@ -58,6 +59,25 @@ impl Writer<'_, '_, '_> {
             self.exec,
             self.registry,
             &[LinkRef::new(from.0, from.1, to.0, to.1)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn link_with(
+        &mut self,
+        from: (&str, &str),
+        to: (&str, &str),
+        data: Value,
+    ) -> Result<(), SeedError> {
+        let data = match data {
+            Value::Object(map) => map,
+            _ => Default::default(),
+        };
+        links::create(
+            self.exec,
+            self.registry,
+            &[LinkRef::new(from.0, from.1, to.0, to.1).with_data(data)],
         )
         .await?;
         Ok(())
@@ -373,6 +393,8 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
                 value_ids.push(((*title).to_owned(), (*v).to_owned(), id(&row)));
             }
         }
+        // Inventory items by the option values of their single variant.
+        let mut items: Vec<(Vec<(&str, &str)>, String)> = Vec::new();
         for (rank, combo) in combinations(demo.options).iter().enumerate() {
             let title = combo
                 .iter()
@@ -403,19 +425,33 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
                 .collect();
             w.relate("product", "product_variant", "options", &variant, &values)
                 .await?;
-            let prices = w.price_set(demo.eur, demo.usd).await?;
+            let units = pack_units(combo);
+            let pack_price = |single: f64| single * units as f64 * if units > 1 { 5.0 / 6.0 } else { 1.0 };
+            let prices = w.price_set(pack_price(demo.eur), pack_price(demo.usd)).await?;
             w.link(("product_variant", &variant), ("price_set", &prices))
                 .await?;
-            let item = w
-                .one(
-                    "inventory",
-                    "inventory_item",
-                    json!({ "sku": sku, "title": title }),
-                )
-                .await?;
-            w.one("inventory", "inventory_level", json!({ "inventory_item_id": item, "location_id": location, "stocked_quantity": demo.stock })).await?;
-            w.link(("product_variant", &variant), ("inventory_item", &item))
-                .await?;
+            let single = single_of(combo);
+            let item = match items.iter().find(|(c, _)| *c == single) {
+                Some((_, item)) => item.clone(),
+                None => {
+                    let item = w
+                        .one(
+                            "inventory",
+                            "inventory_item",
+                            json!({ "sku": sku, "title": title }),
+                        )
+                        .await?;
+                    w.one("inventory", "inventory_level", json!({ "inventory_item_id": item, "location_id": location, "stocked_quantity": demo.stock })).await?;
+                    items.push((single, item.clone()));
+                    item
+                }
+            };
+            w.link_with(
+                ("product_variant", &variant),
+                ("inventory_item", &item),
+                json!({ "required_quantity": units }),
+            )
+            .await?;
         }
     }
 

@@ -87,6 +87,8 @@ fn scope(key: &PublishableKey, q: &ListQuery) -> Result<Map<String, Value>, ApiE
 struct Extras {
     pricing: Option<PricingContext>,
     inventory: bool,
+    /// The client asked for `variants.inventory_items` itself.
+    keeps_inventory_items: bool,
 }
 
 /// Works out pricing and inventory for the variants in `tree`: the tree's
@@ -109,6 +111,7 @@ async fn extras(
         || level.relations.contains_key("calculated_price")
         || level.scalars.contains("calculated_price");
     let inventory = level.scalars.contains("inventory_quantity");
+    let keeps_inventory_items = level.relations.contains_key("inventory_items");
     let pricing = if wants_price {
         let region_id = pricing_region(state, q).await?;
         let fields = FieldTree::from_paths(["id", "currency_code"]);
@@ -140,7 +143,8 @@ async fn extras(
         for path in [
             "manage_inventory",
             "allow_backorder",
-            "inventory_items.location_levels.*",
+            "inventory_items.required_quantity",
+            "inventory_items.inventory.location_levels.*",
         ] {
             tree.add_path(&format!("{prefix}{path}"));
         }
@@ -155,7 +159,11 @@ async fn extras(
         v.scalars.remove("calculated_price");
         v.scalars.remove("inventory_quantity");
     }
-    Ok(Extras { pricing, inventory })
+    Ok(Extras {
+        pricing,
+        inventory,
+        keeps_inventory_items,
+    })
 }
 
 /// The region prices are calculated for: `region_id`, the cart's, or the store's default.
@@ -223,25 +231,15 @@ async fn finish_variants(
             variant.insert("calculated_price".into(), price);
         }
         if extras.inventory {
-            let items = variant.remove("inventory_items").unwrap_or(Value::Null);
-            let available = |i: &Value| -> i64 {
-                i["location_levels"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|l| {
-                        l["stocked_quantity"].as_i64().unwrap_or(0)
-                            - l["reserved_quantity"].as_i64().unwrap_or(0)
-                    })
-                    .sum()
+            let quantity = match variant.get("manage_inventory") {
+                Some(Value::Bool(false)) => Value::Null,
+                _ => json!(crate::flows::cart::pricing::stock_units(
+                    variant.get("inventory_items").unwrap_or(&Value::Null)
+                )),
             };
-            let quantity = match (variant.get("manage_inventory"), items.as_array()) {
-                (Some(Value::Bool(false)), _) => Value::Null,
-                (_, Some(items)) if !items.is_empty() => {
-                    json!(items.iter().map(available).min().unwrap_or(0))
-                }
-                _ => json!(0),
-            };
+            if !extras.keeps_inventory_items {
+                variant.remove("inventory_items");
+            }
             variant.insert("inventory_quantity".into(), quantity);
         }
     }

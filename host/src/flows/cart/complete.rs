@@ -459,9 +459,10 @@ fn reserve_inventory<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
                 continue;
             }
             let quantity = line["quantity"].as_i64().unwrap_or(0);
-            for item in variant["inventory_items"].as_array().into_iter().flatten() {
-                let item_id = text(&item["id"]).unwrap_or_default();
-                let mut levels: Vec<&Value> = item["location_levels"]
+            for link in variant["inventory_items"].as_array().into_iter().flatten() {
+                let item_id = text(&link["inventory_item_id"]).unwrap_or_default();
+                let quantity = quantity * super::pricing::required_quantity(link);
+                let mut levels: Vec<&Value> = link["inventory"]["location_levels"]
                     .as_array()
                     .into_iter()
                     .flatten()

@@ -50,7 +50,8 @@ pub async fn load_variants(
             "product.collection.*",
             "price_set.prices.*",
             "inventory_items.*",
-            "inventory_items.location_levels.*",
+            "inventory_items.inventory.*",
+            "inventory_items.inventory.location_levels.*",
         ]),
         filters: json!({ "id": ids }),
         ..Default::default()
@@ -99,16 +100,22 @@ pub fn unit_price(
     Ok((price["calculated_amount"].clone(), compare_at))
 }
 
-/// Units of `variant` available across its locations (`None`: not tracked).
-pub fn available(variant: &Value) -> Option<i64> {
-    if variant["manage_inventory"] == false || variant["allow_backorder"] == true {
-        return None;
-    }
-    let items = variant["inventory_items"].as_array()?;
-    items
-        .iter()
-        .map(|item| {
-            item["location_levels"]
+/// How many of one inventory item a unit of the variant takes (at least 1).
+pub fn required_quantity(link: &Value) -> i64 {
+    link["required_quantity"].as_i64().unwrap_or(1).max(1)
+}
+
+/// Units a variant can supply from its inventory links (`{required_quantity,
+/// inventory: {location_levels}}`): the minimum over its items of the
+/// available quantity across locations divided by the quantity a unit takes.
+/// 0 when it has no inventory item.
+pub fn stock_units(links: &Value) -> i64 {
+    links
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|link| {
+            let available: i64 = link["inventory"]["location_levels"]
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -116,10 +123,19 @@ pub fn available(variant: &Value) -> Option<i64> {
                     l["stocked_quantity"].as_i64().unwrap_or(0)
                         - l["reserved_quantity"].as_i64().unwrap_or(0)
                 })
-                .sum::<i64>()
+                .sum();
+            available.max(0) / required_quantity(link)
         })
         .min()
-        .or(Some(0))
+        .unwrap_or(0)
+}
+
+/// Units of `variant` available across its locations (`None`: not tracked).
+pub fn available(variant: &Value) -> Option<i64> {
+    if variant["manage_inventory"] == false || variant["allow_backorder"] == true {
+        return None;
+    }
+    Some(stock_units(&variant["inventory_items"]))
 }
 
 /// Fails with `insufficient_inventory` when `variant` cannot supply `quantity`.
@@ -168,4 +184,29 @@ pub fn line_item_from(
         "is_discountable": product["discountable"] != false, "unit_price": unit_price,
         "compare_at_unit_price": compare_at, "metadata": metadata,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_needs_its_required_quantity_of_each_item() {
+        let links = json!([
+            {"required_quantity": 2, "inventory": {"location_levels": [
+                {"stocked_quantity": 9, "reserved_quantity": 2},
+                {"stocked_quantity": 4, "reserved_quantity": 0}
+            ]}},
+            {"required_quantity": 1, "inventory": {"location_levels": [
+                {"stocked_quantity": 10, "reserved_quantity": 0}
+            ]}}
+        ]);
+        // 11 of the first item make 5 bundles; the second has 10.
+        assert_eq!(stock_units(&links), 5);
+        assert_eq!(stock_units(&json!([])), 0);
+        let variant = json!({"manage_inventory": true, "allow_backorder": false, "inventory_items": links});
+        assert_eq!(available(&variant), Some(5));
+        assert!(check_stock(&variant, 6).is_err());
+        assert!(check_stock(&variant, 5).is_ok());
+    }
 }

@@ -172,6 +172,14 @@ pub fn add_field(model: &ModelDef, field: &FieldDef, dialect: Dialect) -> Vec<St
     sql
 }
 
+/// `ALTER TABLE ... ADD COLUMN` for a link table's new extra column.
+pub fn add_link_column(table: &str, field: &FieldDef, dialect: Dialect) -> Vec<String> {
+    field_columns(field, dialect)
+        .into_iter()
+        .map(|col| format!("ALTER TABLE {} ADD COLUMN {col}", quote(table)))
+        .collect()
+}
+
 /// The pivot table of a many-to-many relation between `a` and `b`.
 pub fn create_pivot(pivot: &str, a: &str, b: &str) -> Vec<String> {
     let (a_col, b_col) = (format!("{a}_id"), format!("{b}_id"));
@@ -197,6 +205,9 @@ pub fn create_link(link: &LinkDef, dialect: Dialect) -> Vec<String> {
         format!("{} TEXT NOT NULL", quote(&left)),
         format!("{} TEXT NOT NULL", quote(&right)),
     ];
+    for extra in &link.extra_columns {
+        cols.extend(field_columns(extra, dialect));
+    }
     cols.extend(timestamp_columns(dialect));
     vec![
         format!(

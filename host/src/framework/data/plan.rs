@@ -198,11 +198,35 @@ fn plan_field(
 pub fn plan_links(old: &[LinkDef], new: &[LinkDef], dialect: Dialect) -> MigrationPlan {
     let mut plan = MigrationPlan::default();
     for link in new {
-        if !old.iter().any(|l| l.table() == link.table()) {
-            plan.add(
+        match old.iter().find(|l| l.table() == link.table()) {
+            None => plan.add(
                 format!("create link table {}", link.table()),
                 ddl::create_link(link, dialect),
-            );
+            ),
+            Some(before) => {
+                for (old_side, new_side) in [(&before.left, &link.left), (&before.right, &link.right)] {
+                    let (from, to) = (old_side.column(), new_side.column());
+                    if from != to {
+                        plan.add(
+                            format!("rename column {}.{from} to {to}", link.table()),
+                            vec![format!(
+                                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                                ddl::quote(&link.table()),
+                                ddl::quote(&from),
+                                ddl::quote(&to)
+                            )],
+                        );
+                    }
+                }
+                for extra in &link.extra_columns {
+                    if !before.extra_columns.iter().any(|c| c.name == extra.name) {
+                        plan.add(
+                            format!("add column {}.{}", link.table(), extra.name),
+                            ddl::add_link_column(&link.table(), extra, dialect),
+                        );
+                    }
+                }
+            }
         }
     }
     for link in old {
@@ -327,5 +351,39 @@ mod tests {
         assert_eq!(plan.changes.len(), 1);
         let plan = plan_links(&[link], &[], Dialect::Sqlite);
         assert_eq!(plan.destructive().count(), 1);
+    }
+
+    #[test]
+    fn a_link_gains_extra_columns_and_renamed_columns_in_place() {
+        let before = LinkDef::new(
+            LinkSide::new("product", "product_variant").list(),
+            LinkSide::new("inventory", "inventory_item").list(),
+        );
+        let after = LinkDef::new(
+            LinkSide::new("product", "product_variant")
+                .list()
+                .column_name("variant_id"),
+            LinkSide::new("inventory", "inventory_item").list(),
+        )
+        .extra_column(
+            "required_quantity",
+            crate::framework::dml::FieldKind::Number,
+            Some(serde_json::json!(1)),
+        );
+        let plan = plan_links(&[before], std::slice::from_ref(&after), Dialect::Postgres);
+        let sql: Vec<&str> = plan
+            .changes
+            .iter()
+            .flat_map(|c| c.sql.iter().map(String::as_str))
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE \"product_product_variant_inventory_inventory_item\" RENAME COLUMN \"product_variant_id\" TO \"variant_id\"",
+                "ALTER TABLE \"product_product_variant_inventory_inventory_item\" ADD COLUMN \"required_quantity\" BIGINT NOT NULL DEFAULT 1",
+            ]
+        );
+        assert_eq!(plan.destructive().count(), 0);
+        assert!(plan_links(&[after.clone()], &[after], Dialect::Postgres).is_empty());
     }
 }

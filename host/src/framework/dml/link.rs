@@ -2,6 +2,9 @@
 //! link table of their own so that neither module knows about the other.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{FieldDef, FieldKind};
 
 /// One end of a link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +21,14 @@ pub struct LinkSide {
     /// Deleting a row of this side deletes the linked rows of the other side.
     #[serde(default)]
     pub delete_cascade: bool,
+    /// Name under which a link row shows this side's record, for links with
+    /// extra columns (defaults to the model name), e.g. `inventory` in
+    /// `variants.inventory_items.inventory`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_field: Option<String>,
+    /// Column of the link table holding this side's id (defaults to `<model>_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 impl LinkSide {
@@ -28,7 +39,25 @@ impl LinkSide {
             alias: None,
             is_list: false,
             delete_cascade: false,
+            row_field: None,
+            column: None,
         }
+    }
+
+    /// Names the link table's column for this side (e.g. `variant_id`).
+    pub fn column_name(mut self, name: &str) -> Self {
+        self.column = Some(name.to_owned());
+        self
+    }
+
+    pub fn row_field(mut self, name: &str) -> Self {
+        self.row_field = Some(name.to_owned());
+        self
+    }
+
+    /// Name under which a link row shows this side's record.
+    pub fn record_field(&self) -> String {
+        self.row_field.clone().unwrap_or_else(|| self.model.clone())
     }
 
     pub fn list(mut self) -> Self {
@@ -57,20 +86,52 @@ impl LinkSide {
 
     /// Column of the link table holding this side's id.
     pub fn column(&self) -> String {
-        format!("{}_id", self.model)
+        self.column
+            .clone()
+            .unwrap_or_else(|| format!("{}_id", self.model))
     }
 }
 
 /// `define_link(left, right)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// A link may carry extra columns (Medusa's `database.extraColumns`, e.g. a
+/// variant's `required_quantity` of an inventory item). Such a link's fields
+/// return the link rows themselves, `{id, <left>_id, <right>_id, extra…}`,
+/// with the other side's record nested under its `record_field`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkDef {
     pub left: LinkSide,
     pub right: LinkSide,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_columns: Vec<FieldDef>,
 }
 
 impl LinkDef {
     pub fn new(left: LinkSide, right: LinkSide) -> Self {
-        Self { left, right }
+        Self {
+            left,
+            right,
+            extra_columns: Vec::new(),
+        }
+    }
+
+    /// Adds an extra column to the link table.
+    pub fn extra_column(mut self, name: &str, kind: FieldKind, default: Option<Value>) -> Self {
+        self.extra_columns.push(FieldDef {
+            name: name.to_owned(),
+            kind,
+            nullable: default.is_none(),
+            default,
+            unique: false,
+            index: false,
+            searchable: false,
+        });
+        self
+    }
+
+    /// True when the link's fields return link rows (it has extra columns).
+    pub fn exposes_rows(&self) -> bool {
+        !self.extra_columns.is_empty()
     }
 
     /// The deterministic table name: `<module>_<model>_<module>_<model>`.

@@ -18,6 +18,8 @@ pub struct LinkRef {
     pub from_id: String,
     pub to_model: String,
     pub to_id: String,
+    /// Values of the link's extra columns (e.g. `required_quantity`).
+    pub data: Map<String, Value>,
 }
 
 impl LinkRef {
@@ -27,7 +29,28 @@ impl LinkRef {
             from_id: from_id.into(),
             to_model: to_model.into(),
             to_id: to_id.into(),
+            data: Map::new(),
         }
+    }
+
+    /// Sets values of the link's extra columns.
+    pub fn with_data(mut self, data: Map<String, Value>) -> Self {
+        self.data = data;
+        self
+    }
+}
+
+/// A JSON value as a SQL value for an extra column.
+fn sql_value(value: &Value) -> sea_query::Value {
+    match value {
+        Value::Null => sea_query::Value::String(None),
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None => n.as_f64().unwrap_or_default().into(),
+        },
+        Value::String(s) => s.clone().into(),
+        other => other.to_string().into(),
     }
 }
 
@@ -35,6 +58,8 @@ impl LinkRef {
 pub enum LinkError {
     #[error("no link is defined between {0} and {1}")]
     Undefined(String, String),
+    #[error("the link between {0} and {1} has no column {2}")]
+    UnknownColumn(String, String, String),
     #[error(transparent)]
     Service(#[from] ServiceError),
     #[error(transparent)]
@@ -88,15 +113,36 @@ pub async fn create(
                 .and_where(col(&table, &rc).eq(right_id.clone()));
             exec.execute(&del).await?;
         }
+        if link.left.is_list && link.right.is_list && !r.data.is_empty() {
+            // Linking the same pair again replaces its extra values.
+            let mut del = Query::delete();
+            del.from_table(Alias::new(&table))
+                .and_where(col(&table, &lc).eq(left_id.clone()))
+                .and_where(col(&table, &rc).eq(right_id.clone()));
+            exec.execute(&del).await?;
+        }
+        let mut columns = vec![Alias::new("id"), Alias::new(&lc), Alias::new(&rc)];
+        let mut values: Vec<sea_query::SimpleExpr> = vec![
+            generate_id(link.id_prefix()).into(),
+            left_id.into(),
+            right_id.into(),
+        ];
+        for (name, value) in &r.data {
+            if !link.extra_columns.iter().any(|c| &c.name == name) {
+                return Err(LinkError::UnknownColumn(
+                    r.from_model.clone(),
+                    r.to_model.clone(),
+                    name.clone(),
+                ));
+            }
+            columns.push(Alias::new(name));
+            values.push(sea_query::SimpleExpr::Value(sql_value(value)));
+        }
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new(&table))
-            .columns([Alias::new("id"), Alias::new(&lc), Alias::new(&rc)])
-            .values([
-                generate_id(link.id_prefix()).into(),
-                left_id.into(),
-                right_id.into(),
-            ])
+            .columns(columns)
+            .values(values)
             .map_err(|e| DbError::Build(e.to_string()))?;
         exec.execute(&insert).await?;
     }

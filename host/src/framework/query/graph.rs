@@ -117,6 +117,18 @@ impl LinkExpander for Query {
         let end = self.registry.link_field(&model.name, name)?;
         let (other_module, other_model) = self.registry.entity(&end.other.model)?;
         Some(Box::pin(async move {
+            if end.link.exposes_rows() {
+                return super::link_rows::expand(
+                    exec,
+                    end,
+                    (other_module, other_model),
+                    rows,
+                    name,
+                    tree,
+                    self,
+                )
+                .await;
+            }
             let table = end.link.table();
             let (this_col, other_col) = (end.this.column(), end.other.column());
             let ids: Vec<String> = rows

@@ -4,5 +4,6 @@
 
 pub mod fields;
 mod graph;
+mod link_rows;
 
 pub use graph::{GraphRequest, GraphResult, Query, QueryError};

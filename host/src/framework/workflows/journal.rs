@@ -152,13 +152,8 @@ pub(super) async fn insert(
     }
 }
 
-/// Writes a step's entry (inside the step's transaction when given one).
-pub(super) async fn save_step(
-    exec: &mut Exec<'_>,
-    execution_id: &str,
-    step: &StepRecord,
-) -> Result<(), DbError> {
-    let row: Map<String, Value> = json!({
+fn step_row(execution_id: &str, step: &StepRecord) -> Map<String, Value> {
+    json!({
         "execution_id": execution_id, "step_id": step.step_id, "position": step.position,
         "state": state_str(step.state), "attempts": step.attempts, "output": step.output,
         "compensate_input": step.compensate_input, "events": step.events, "error": step.error,
@@ -166,9 +161,28 @@ pub(super) async fn save_step(
     })
     .as_object()
     .cloned()
-    .unwrap_or_default();
+    .unwrap_or_default()
+}
+
+/// Writes a step's entry (inside the step's transaction when given one).
+pub(super) async fn save_step(
+    exec: &mut Exec<'_>,
+    execution_id: &str,
+    step: &StepRecord,
+) -> Result<(), DbError> {
+    save_steps(exec, execution_id, std::slice::from_ref(step)).await
+}
+
+/// Writes several steps' entries in one statement (a finished step and the
+/// next one starting, in the finished step's transaction).
+pub(super) async fn save_steps(
+    exec: &mut Exec<'_>,
+    execution_id: &str,
+    steps: &[StepRecord],
+) -> Result<(), DbError> {
+    let rows: Vec<Map<String, Value>> = steps.iter().map(|s| step_row(execution_id, s)).collect();
     let dialect = exec.dialect();
-    exec.execute(&STEPS.upsert(&row, &["execution_id", "step_id"], dialect)?)
+    exec.execute(&STEPS.upsert_many(&rows, &["execution_id", "step_id"], dialect)?)
         .await?;
     Ok(())
 }
