@@ -78,8 +78,14 @@ async fn a_three_pack_counts_as_three_units_of_its_item() {
         .await;
     assert_eq!((status, &order["type"]), (200, &json!("order")), "{order}");
     let after = socks(&store, region_id).await;
-    assert_eq!(titled(&after, "S/M / Single")["inventory_quantity"], json!(94));
-    assert_eq!(titled(&after, "S/M / 3-Pack")["inventory_quantity"], json!(31));
+    assert_eq!(
+        titled(&after, "S/M / Single")["inventory_quantity"],
+        json!(94)
+    );
+    assert_eq!(
+        titled(&after, "S/M / 3-Pack")["inventory_quantity"],
+        json!(31)
+    );
     assert_eq!(
         titled(&after, "L/XL / Single")["inventory_quantity"],
         json!(100),

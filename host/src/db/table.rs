@@ -113,10 +113,14 @@ impl Table {
         let mut insert = self.upsert(first, key, dialect)?;
         for row in &rows[1..] {
             if row.len() != first.len() || row.keys().any(|k| !first.contains_key(k)) {
-                return Err(DbError::Build(format!("{}: rows differ in columns", self.name)));
+                return Err(DbError::Build(format!(
+                    "{}: rows differ in columns",
+                    self.name
+                )));
             }
             let values = self.encode(row, dialect)?;
-            let by_name: std::collections::HashMap<String, SimpleExpr> = values.into_iter().collect();
+            let by_name: std::collections::HashMap<String, SimpleExpr> =
+                values.into_iter().collect();
             let ordered: Vec<SimpleExpr> = first
                 .keys()
                 .filter_map(|k| by_name.get(k).cloned())

@@ -426,8 +426,11 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
             w.relate("product", "product_variant", "options", &variant, &values)
                 .await?;
             let units = pack_units(combo);
-            let pack_price = |single: f64| single * units as f64 * if units > 1 { 5.0 / 6.0 } else { 1.0 };
-            let prices = w.price_set(pack_price(demo.eur), pack_price(demo.usd)).await?;
+            let pack_price =
+                |single: f64| single * units as f64 * if units > 1 { 5.0 / 6.0 } else { 1.0 };
+            let prices = w
+                .price_set(pack_price(demo.eur), pack_price(demo.usd))
+                .await?;
             w.link(("product_variant", &variant), ("price_set", &prices))
                 .await?;
             let single = single_of(combo);

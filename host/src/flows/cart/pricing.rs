@@ -204,7 +204,8 @@ mod tests {
         // 11 of the first item make 5 bundles; the second has 10.
         assert_eq!(stock_units(&links), 5);
         assert_eq!(stock_units(&json!([])), 0);
-        let variant = json!({"manage_inventory": true, "allow_backorder": false, "inventory_items": links});
+        let variant =
+            json!({"manage_inventory": true, "allow_backorder": false, "inventory_items": links});
         assert_eq!(available(&variant), Some(5));
         assert!(check_stock(&variant, 6).is_err());
         assert!(check_stock(&variant, 5).is_ok());

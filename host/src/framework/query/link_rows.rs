@@ -40,9 +40,7 @@ fn columns(end: &LinkEnd<'_>) -> Vec<ColumnSpec> {
             .iter()
             .map(|c| spec(&c.name, column_kind(&c.kind))),
     );
-    cols.extend(
-        ["created_at", "updated_at", "deleted_at"].map(|c| spec(c, ColumnKind::Timestamp)),
-    );
+    cols.extend(["created_at", "updated_at", "deleted_at"].map(|c| spec(c, ColumnKind::Timestamp)));
     cols
 }
 
@@ -77,7 +75,10 @@ pub(super) async fn expand(
             exec.dialect(),
         ))
         .and_where(col(&table, "deleted_at").is_null())
-        .order_by((Alias::new(&table), Alias::new("id")), sea_query::Order::Asc);
+        .order_by(
+            (Alias::new(&table), Alias::new("id")),
+            sea_query::Order::Asc,
+        );
     let mut links = exec.fetch(&select, &specs).await?;
     let record_field = end.other.record_field();
     if let Some(subtree) = tree.relations.get(&record_field) {
@@ -121,10 +122,7 @@ pub(super) async fn expand(
             continue;
         };
         link.retain(|k, _| wanted(k));
-        grouped
-            .entry(owner)
-            .or_default()
-            .push(Value::Object(link));
+        grouped.entry(owner).or_default().push(Value::Object(link));
     }
     for row in rows.iter_mut() {
         let list = row

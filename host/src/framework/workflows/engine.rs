@@ -464,7 +464,9 @@ impl WorkflowEngine {
                                 .result_step
                                 .as_ref()
                                 .and_then(|id| {
-                                    results.get(id).or((id == &step.id).then_some(&record.output))
+                                    results
+                                        .get(id)
+                                        .or((id == &step.id).then_some(&record.output))
                                 })
                                 .unwrap_or(&record.output)
                                 .clone();
