@@ -70,11 +70,15 @@ impl Database {
                         })?;
                     tracing::info!(database = %shown, "created database");
                 }
-                let options =
-                    PgConnectOptions::from_str(url).map_err(|source| DbError::Connect {
+                // The data layer builds a few hundred distinct statements;
+                // each connection keeps all of them prepared instead of
+                // evicting (and parsing again) past sqlx's default 100.
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|source| DbError::Connect {
                         url: shown.clone(),
                         source,
-                    })?;
+                    })?
+                    .statement_cache_capacity(2_000);
                 // No ping before each acquire: it is a round trip per query,
                 // and a dead connection fails its query and is dropped anyway.
                 let pool = PgPoolOptions::new()

@@ -16,10 +16,13 @@ use crate::app::AppState;
 use crate::db::Exec;
 use crate::flows::cart as flows;
 
-/// Runs a workflow, wakes the event dispatcher, returns the workflow output.
+/// Runs a workflow, wakes the event dispatcher when it released events,
+/// returns the workflow output.
 pub async fn run(state: &AppState, workflow: &str, input: Value) -> Result<Value, ApiError> {
     let run = state.runtime().workflows.run(workflow, None, input).await?;
-    state.runtime().events.wake();
+    if run.released_events > 0 {
+        state.runtime().events.wake();
+    }
     Ok(run.output)
 }
 

@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::db::Exec;
+use crate::db::catalogue_reads::CatalogueReads;
 use crate::framework::query::fields::FieldTree;
 use crate::framework::query::{GraphRequest, Query};
 use crate::framework::workflows::StepError;
@@ -39,11 +40,26 @@ pub async fn options_for_cart(
         filters: json!({ "id": channel }),
         ..Default::default()
     };
-    let channels = query
-        .graph(exec, &request)
-        .await
-        .map_err(|e| StepError::new(e.to_string()))?
-        .data;
+    // The channel's locations, zones and options are catalogue data: read
+    // once per catalogue generation.
+    let reads = CatalogueReads::shared();
+    let key = format!("shipping-tree:{channel}");
+    let channels: Vec<Value> = match reads.get(exec, &key) {
+        Some(hit) => hit.as_array().cloned().unwrap_or_default(),
+        None => {
+            let ticket = reads.ticket();
+            let read: Vec<Value> = query
+                .graph(exec, &request)
+                .await
+                .map_err(|e| StepError::new(e.to_string()))?
+                .data
+                .into_iter()
+                .map(Value::Object)
+                .collect();
+            reads.put(exec, ticket, key, Value::Array(read.clone()));
+            read
+        }
+    };
     let country = cart["shipping_address"]["country_code"]
         .as_str()
         .map(str::to_lowercase);

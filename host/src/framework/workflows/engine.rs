@@ -45,6 +45,8 @@ pub struct WorkflowRun {
     pub output: Value,
     /// True when this transaction id had already run and its result was replayed.
     pub replayed: bool,
+    /// Events this run released to the outbox (wake the dispatcher when > 0).
+    pub released_events: usize,
 }
 
 type HookMap = HashMap<(String, String), Vec<Arc<dyn StepHandler>>>;
@@ -251,12 +253,15 @@ impl WorkflowEngine {
             let outcomes = futures::future::join_all(runs.collect::<Vec<_>>()).await;
             for (step, outcome) in group.iter().cloned().zip(outcomes) {
                 match outcome {
-                    Ok((_, Some(output))) => {
+                    Ok((record, Some(output))) => {
                         // The last step finished the execution in its transaction.
+                        let released = done.iter().map(|(_, r)| r.events.len()).sum::<usize>()
+                            + record.events.len();
                         return Ok(WorkflowRun {
                             transaction_id: transaction_id.to_owned(),
                             output,
                             replayed: false,
+                            released_events: released,
                         });
                     }
                     Ok((record, None)) => {
@@ -288,6 +293,7 @@ impl WorkflowEngine {
                     transaction_id: transaction_id.to_owned(),
                     output,
                     replayed: false,
+                    released_events: records.iter().map(|r| r.events.len()).sum(),
                 })
             }
             Some((step, error)) => {
@@ -563,6 +569,7 @@ fn replay(existing: ExecutionRecord) -> Result<WorkflowRun, WorkflowError> {
             transaction_id: existing.transaction_id,
             output: existing.output,
             replayed: true,
+            released_events: 0,
         }),
         ExecutionState::Running => Err(WorkflowError::InProgress {
             workflow: existing.workflow_id,
