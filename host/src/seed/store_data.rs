@@ -3,6 +3,10 @@
 use serde_json::{Map, Value, json};
 
 use super::SeedError;
+
+/// The product the seeded VIP price list sells for less, and by how much.
+const VIP_PRODUCT: &str = "hoodie";
+const VIP_FACTOR: f64 = 0.8;
 use super::catalog::{
     CATEGORIES, COLLECTIONS, EUROPE, PRODUCTS, UNITED_STATES, combinations, image_url, pack_units,
     single_of,
@@ -342,6 +346,8 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
         collection_ids.insert((*handle).to_owned(), Value::String(col));
     }
 
+    // Price sets of the products members of the VIP group get for less.
+    let mut vip_sets: Vec<(String, f64, f64)> = Vec::new();
     for demo in PRODUCTS {
         let product = w
             .one(
@@ -428,9 +434,21 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
             let units = pack_units(combo);
             let pack_price =
                 |single: f64| single * units as f64 * if units > 1 { 5.0 / 6.0 } else { 1.0 };
+            if demo.handle == VIP_PRODUCT {
+                vip_sets.push((
+                    String::new(),
+                    pack_price(demo.eur) * VIP_FACTOR,
+                    pack_price(demo.usd) * VIP_FACTOR,
+                ));
+            }
             let prices = w
                 .price_set(pack_price(demo.eur), pack_price(demo.usd))
                 .await?;
+            if demo.handle == VIP_PRODUCT
+                && let Some(last) = vip_sets.last_mut()
+            {
+                last.0 = prices.clone();
+            }
             w.link(("product_variant", &variant), ("price_set", &prices))
                 .await?;
             let single = single_of(combo);
@@ -457,6 +475,26 @@ pub(super) async fn seed(exec: &mut Exec<'_>, registry: &Registry) -> Result<Str
             .await?;
         }
     }
+
+    // A customer group with its own prices: a sale price list whose rules
+    // admit only members of the group.
+    let vip = w
+        .one("customer", "customer_group", json!({ "name": "VIP" }))
+        .await?;
+    let list = w
+        .one(
+            "pricing",
+            "price_list",
+            json!({ "title": "VIP prices", "description": "20% off hoodies for the VIP group", "type": "sale", "status": "active", "rules": { "customer.groups.id": [vip] } }),
+        )
+        .await?;
+    let mut list_prices = Vec::new();
+    for (set, eur, usd) in &vip_sets {
+        for (currency, amount) in [("eur", eur), ("usd", usd)] {
+            list_prices.push(json!({ "price_set_id": set, "price_list_id": list, "currency_code": currency, "amount": amount }));
+        }
+    }
+    w.create("pricing", "price", list_prices).await?;
 
     w.create(
         "order",

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Extension, Path, RawQuery, State};
 use serde_json::{Map, Value, json};
 
+use crate::api::auth_token::MaybeAuth;
 use crate::api::envelope;
 use crate::api::error::ApiError;
 use crate::api::list_query::ListQuery;
@@ -83,6 +84,13 @@ fn scope(key: &PublishableKey, q: &ListQuery) -> Result<Map<String, Value>, ApiE
     Ok(filters)
 }
 
+/// The logged-in customer's id, whose groups may have their own prices.
+fn customer_of(auth: &Option<crate::api::auth_token::Claims>) -> Option<&str> {
+    auth.as_ref()
+        .filter(|c| c.actor_type == "customer" && !c.actor_id.is_empty())
+        .map(|c| c.actor_id.as_str())
+}
+
 /// What product reads add beyond the stored fields.
 struct Extras {
     pricing: Option<PricingContext>,
@@ -97,6 +105,7 @@ struct Extras {
 async fn extras(
     state: &AppState,
     q: &ListQuery,
+    customer: Option<&str>,
     tree: &mut FieldTree,
     prefix: &str,
 ) -> Result<Extras, ApiError> {
@@ -129,13 +138,20 @@ async fn extras(
             ))
         })?;
         tree.add_path(&format!("{prefix}price_set.prices.*"));
-        Some(PricingContext {
-            currency_code: region["currency_code"]
+        let mut ctx = PricingContext::new(
+            region["currency_code"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
-            region_id: Some(region_id),
-        })
+            Some(region_id),
+        );
+        ctx.customer_group_ids = crate::flows::cart::pricing::customer_groups(
+            &mut Exec::Db(state.db()),
+            &state.runtime().query,
+            customer,
+        )
+        .await?;
+        Some(ctx)
     } else {
         None
     };
@@ -259,13 +275,14 @@ async fn finish(state: &AppState, products: &mut [Value], extras: &Extras) -> Re
 #[utoipa::path(get, path = "/products", tag = "Store", responses((status = 200, description = "{products, count, offset, limit}"), (status = 400, body = crate::api::error::ErrorBody)))]
 pub async fn list_products(
     State(state): State<AppState>,
+    MaybeAuth(auth): MaybeAuth,
     Extension(key): Extension<PublishableKey>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let q = ListQuery::parse(raw.as_deref())?;
     let filters = scope(&key, &q)?;
     let mut tree = q.field_tree(PRODUCT_FIELDS);
-    let extras = extras(&state, &q, &mut tree, "variants.").await?;
+    let extras = extras(&state, &q, customer_of(&auth), &mut tree, "variants.").await?;
     let opts = q.find_options(50, None);
     let (mut rows, count) = read::list(&state, "product", tree, filters, opts.clone()).await?;
     finish(&state, &mut rows, &extras).await?;
@@ -282,6 +299,7 @@ pub async fn list_products(
 #[utoipa::path(get, path = "/products/{id}", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{product}"), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn get_product(
     State(state): State<AppState>,
+    MaybeAuth(auth): MaybeAuth,
     Extension(key): Extension<PublishableKey>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -290,7 +308,7 @@ pub async fn get_product(
     let mut filters = scope(&key, &q)?;
     filters.insert("id".into(), json!(id));
     let mut tree = q.field_tree(PRODUCT_FIELDS);
-    let extras = extras(&state, &q, &mut tree, "variants.").await?;
+    let extras = extras(&state, &q, customer_of(&auth), &mut tree, "variants.").await?;
     let product = read::one(
         &state,
         "product",
@@ -355,11 +373,12 @@ fn variant_scope(key: &PublishableKey, q: &ListQuery) -> Result<Map<String, Valu
 async fn variants_response(
     state: &AppState,
     q: &ListQuery,
+    customer: Option<&str>,
     filters: Map<String, Value>,
     limit: u64,
 ) -> Result<(Vec<Value>, i64, crate::framework::data::FindOptions), ApiError> {
     let mut tree = q.field_tree(VARIANT_FIELDS);
-    let extras = extras(state, q, &mut tree, "").await?;
+    let extras = extras(state, q, customer, &mut tree, "").await?;
     let opts = q.find_options(limit, Some("variant_rank"));
     let (mut rows, count) =
         read::list(state, "product_variant", tree, filters, opts.clone()).await?;
@@ -376,12 +395,14 @@ async fn variants_response(
 #[utoipa::path(get, path = "/product-variants", tag = "Store", responses((status = 200, description = "{variants, count, offset, limit}")))]
 pub async fn list_variants(
     State(state): State<AppState>,
+    MaybeAuth(auth): MaybeAuth,
     Extension(key): Extension<PublishableKey>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let q = ListQuery::parse(raw.as_deref())?;
     let filters = variant_scope(&key, &q)?;
-    let (rows, count, opts) = variants_response(&state, &q, filters, 20).await?;
+    let (rows, count, opts) =
+        variants_response(&state, &q, customer_of(&auth), filters, 20).await?;
     Ok(envelope::list(
         "variants",
         rows,
@@ -395,6 +416,7 @@ pub async fn list_variants(
 #[utoipa::path(get, path = "/product-variants/{id}", tag = "Store", params(("id" = String, Path)), responses((status = 200, description = "{variant}"), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn get_variant(
     State(state): State<AppState>,
+    MaybeAuth(auth): MaybeAuth,
     Extension(key): Extension<PublishableKey>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -402,7 +424,7 @@ pub async fn get_variant(
     let q = ListQuery::parse(raw.as_deref())?;
     let mut filters = variant_scope(&key, &q)?;
     filters.insert("id".into(), json!(id));
-    let (rows, _, _) = variants_response(&state, &q, filters, 1).await?;
+    let (rows, _, _) = variants_response(&state, &q, customer_of(&auth), filters, 1).await?;
     let variant = rows.into_iter().next().ok_or_else(|| {
         ApiError::not_found(format!("Product variant with id: {id} was not found"))
     })?;

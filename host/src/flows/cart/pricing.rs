@@ -33,6 +33,54 @@ pub async fn price_lists(
         .collect())
 }
 
+/// The groups of customer `customer_id` (none for `None`), for price lists
+/// with `customer.groups.id` rules.
+pub async fn customer_groups(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    customer_id: Option<&str>,
+) -> Result<Vec<String>, StepError> {
+    let Some(id) = customer_id.filter(|id| !id.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let request = GraphRequest {
+        entity: "customer".into(),
+        fields: FieldTree::from_paths(["id", "groups.id"]),
+        filters: json!({ "id": id }),
+        ..Default::default()
+    };
+    let found = query
+        .graph(exec, &request)
+        .await
+        .map_err(|e| StepError::new(e.to_string()))?
+        .data;
+    Ok(found
+        .first()
+        .and_then(|c| c.get("groups"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["id"].as_str().map(str::to_owned))
+        .collect())
+}
+
+/// The pricing context of a cart: its currency, region and customer's groups.
+pub async fn cart_context(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    cart: &Value,
+) -> Result<PricingContext, StepError> {
+    let mut ctx = PricingContext::new(
+        cart["currency_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        cart["region_id"].as_str().map(str::to_owned),
+    );
+    ctx.customer_group_ids = customer_groups(exec, query, cart["customer_id"].as_str()).await?;
+    Ok(ctx)
+}
+
 /// Variants with product, options, price set, and inventory levels.
 pub async fn load_variants(
     exec: &mut Exec<'_>,

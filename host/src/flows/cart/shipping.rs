@@ -63,13 +63,13 @@ pub async fn options_for_cart(
     let country = cart["shipping_address"]["country_code"]
         .as_str()
         .map(str::to_lowercase);
-    let ctx = PricingContext {
-        currency_code: cart["currency_code"]
+    let ctx = PricingContext::new(
+        cart["currency_code"]
             .as_str()
             .unwrap_or_default()
             .to_owned(),
-        region_id: cart["region_id"].as_str().map(str::to_owned),
-    };
+        cart["region_id"].as_str().map(str::to_owned),
+    );
     let now = crate::db::codec::format_timestamp(chrono::Utc::now());
     let no_lists = Default::default();
     let mut out = Vec::new();

@@ -9,6 +9,7 @@ use crate::framework::workflows::{
     CompensateContext, StepContext, StepError, StepFuture, StepOutput,
 };
 
+use super::pricing::customer_groups;
 use super::read::load_cart;
 use super::shipping::options_for_cart;
 use super::support::{
@@ -227,7 +228,21 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
                 .update_by_id(&mut exec, "cart", &id, &changes)
                 .await?,
         );
-        if region_changed.is_some() {
+        // A new region, or a new customer (whose groups may have their own
+        // price lists), prices every line again.
+        let customer_changed = before["customer_id"] != updated["customer_id"];
+        let repriced = region_changed.is_some()
+            || (customer_changed && {
+                let groups = |c: &Value| c["customer_id"].as_str().map(str::to_owned);
+                let (old, new) = (groups(&before), groups(&updated));
+                !customer_groups(&mut exec, &env.query, old.as_deref())
+                    .await?
+                    .is_empty()
+                    || !customer_groups(&mut exec, &env.query, new.as_deref())
+                        .await?
+                        .is_empty()
+            });
+        if repriced {
             reprice(&mut exec, &env, &updated).await?;
         }
         let previous_codes = links::list(&mut exec, &env.registry, "cart", &id)
@@ -244,7 +259,7 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             .map(|c| ((*c).to_owned(), before[*c].clone()))
             .collect();
         Ok(StepOutput::new(json!({ "id": id }))
-            .compensate_with(json!({ "id": id, "before": snapshot, "promotions": previous_codes["promotion"], "repriced": region_changed.is_some() })))
+            .compensate_with(json!({ "id": id, "before": snapshot, "promotions": previous_codes["promotion"], "repriced": repriced })))
     })
 }
 

@@ -10,9 +10,10 @@ use crate::framework::query::GraphRequest;
 use crate::framework::query::fields::FieldTree;
 use crate::framework::workflows::{StepError, WorkflowEnv};
 use crate::modules::common::ADDRESS_FIELDS;
-use crate::modules::pricing::PricingContext;
 
-use super::pricing::{check_stock, line_item_from, load_variants, price_lists, unit_price};
+use super::pricing::{
+    cart_context, check_stock, line_item_from, load_variants, price_lists, unit_price,
+};
 
 pub fn svc(env: &WorkflowEnv, module: &str) -> Result<ModuleService, StepError> {
     env.registry
@@ -334,10 +335,7 @@ pub async fn add_items(
     let ids: Vec<String> = items.iter().map(|i| i.variant_id.clone()).collect();
     let variants = load_variants(exec, &env.query, &ids).await?;
     let lists = lists_for(exec, env, &variants).await?;
-    let ctx = PricingContext {
-        currency_code: text(&cart["currency_code"]).unwrap_or_default(),
-        region_id: text(&cart["region_id"]),
-    };
+    let ctx = cart_context(exec, &env.query, cart).await?;
     let existing = cart_svc
         .list(
             exec,
@@ -423,10 +421,7 @@ pub async fn reprice(
     }
     let variants = load_variants(exec, &env.query, &ids).await?;
     let lists = lists_for(exec, env, &variants).await?;
-    let ctx = PricingContext {
-        currency_code: text(&cart["currency_code"]).unwrap_or_default(),
-        region_id: text(&cart["region_id"]),
-    };
+    let ctx = cart_context(exec, &env.query, cart).await?;
     for line in &lines {
         let Some(variant) = variants.iter().find(|v| v["id"] == line["variant_id"]) else {
             continue;

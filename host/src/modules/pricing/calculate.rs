@@ -4,7 +4,10 @@
 //! Base price: the region-specific price for the currency if there is one,
 //! else the currency price. Price lists that are active now compete: an
 //! `override` list price wins outright, a `sale` list price wins when lower.
-//! `original_amount` is the base price (or the override).
+//! `original_amount` is the base price (or the override). A list with `rules`
+//! applies only to a context that meets every rule: `customer.groups.id`
+//! wants one of the listed groups among the customer's; a rule on anything
+//! else keeps the list out (it cannot be checked here).
 
 use std::collections::HashMap;
 
@@ -15,6 +18,39 @@ use serde_json::{Value, json};
 pub struct PricingContext {
     pub currency_code: String,
     pub region_id: Option<String>,
+    /// The logged-in customer's groups (empty for guests).
+    pub customer_group_ids: Vec<String>,
+}
+
+impl PricingContext {
+    pub fn new(currency_code: String, region_id: Option<String>) -> Self {
+        Self {
+            currency_code,
+            region_id,
+            customer_group_ids: Vec::new(),
+        }
+    }
+
+    /// True when `list`'s rules admit this context.
+    fn admits(&self, list: &Value) -> bool {
+        let Some(rules) = list["rules"].as_object() else {
+            return true;
+        };
+        rules.iter().all(|(attribute, wanted)| {
+            let wanted: Vec<&str> = match wanted {
+                Value::Array(values) => values.iter().filter_map(Value::as_str).collect(),
+                Value::String(one) => vec![one.as_str()],
+                _ => Vec::new(),
+            };
+            match attribute.as_str() {
+                "customer.groups.id" | "customer_group_id" => self
+                    .customer_group_ids
+                    .iter()
+                    .any(|g| wanted.contains(&g.as_str())),
+                _ => false,
+            }
+        })
+    }
 }
 
 fn amount(price: &Value) -> Option<f64> {
@@ -80,7 +116,8 @@ pub fn calculate_prices(
             let list = lists.get(p["price_list_id"].as_str()?)?;
             let live = list["status"] == "active"
                 && list["starts_at"].as_str().is_none_or(|s| s <= now)
-                && list["ends_at"].as_str().is_none_or(|e| e > now);
+                && list["ends_at"].as_str().is_none_or(|e| e > now)
+                && ctx.admits(list);
             live.then_some(list)
         };
         let listed: Vec<(&Value, &Value)> = prices
@@ -145,10 +182,7 @@ mod tests {
     use super::*;
 
     fn ctx(region: Option<&str>) -> PricingContext {
-        PricingContext {
-            currency_code: "eur".into(),
-            region_id: region.map(str::to_owned),
-        }
+        PricingContext::new("eur".into(), region.map(str::to_owned))
     }
 
     fn set(prices: Value) -> Vec<Value> {
@@ -168,10 +202,7 @@ mod tests {
         let regional = calculate_prices(&sets, &none, &ctx(Some("reg_eu")), "2026-01-01");
         assert_eq!(regional["pset_1"]["calculated_amount"], 25);
         assert_eq!(regional["pset_1"]["calculated_price"]["id"], "p2");
-        let usd = PricingContext {
-            currency_code: "gbp".into(),
-            region_id: None,
-        };
+        let usd = PricingContext::new("gbp".into(), None);
         assert!(calculate_prices(&sets, &none, &usd, "2026-01-01").is_empty());
     }
 
@@ -193,5 +224,35 @@ mod tests {
         assert_eq!(during["pset_1"]["is_calculated_price_price_list"], true);
         let after = calculate_prices(&sets, &lists, &ctx(None), "2026-07-01T00:00:00.000Z");
         assert_eq!(after["pset_1"]["calculated_amount"], 30);
+    }
+
+    #[test]
+    fn a_group_list_prices_only_its_customers() {
+        let sets = set(json!([
+            {"id": "p1", "currency_code": "eur", "amount": 30, "region_id": null, "price_list_id": null},
+            {"id": "p2", "currency_code": "eur", "amount": 24, "region_id": null, "price_list_id": "plist_vip"},
+        ]));
+        let mut lists = HashMap::new();
+        lists.insert("plist_vip".to_owned(), json!({"id": "plist_vip", "type": "sale", "status": "active", "starts_at": null, "ends_at": null, "rules": {"customer.groups.id": ["cusgroup_vip"]}}));
+        let now = "2026-01-01T00:00:00.000Z";
+        let guest = calculate_prices(&sets, &lists, &ctx(None), now);
+        assert_eq!(guest["pset_1"]["calculated_amount"], 30);
+        let mut member = ctx(None);
+        member.customer_group_ids = vec!["cusgroup_other".into(), "cusgroup_vip".into()];
+        let vip = calculate_prices(&sets, &lists, &member, now);
+        assert_eq!(vip["pset_1"]["calculated_amount"], 24);
+        assert_eq!(vip["pset_1"]["original_amount"], 30);
+        member.customer_group_ids = vec!["cusgroup_other".into()];
+        assert_eq!(
+            calculate_prices(&sets, &lists, &member, now)["pset_1"]["calculated_amount"],
+            30
+        );
+        lists.insert("plist_vip".to_owned(), json!({"id": "plist_vip", "type": "sale", "status": "active", "rules": {"customer.groups.id": ["cusgroup_vip"], "region_id": ["reg_1"]}}));
+        member.customer_group_ids = vec!["cusgroup_vip".into()];
+        assert_eq!(
+            calculate_prices(&sets, &lists, &member, now)["pset_1"]["calculated_amount"],
+            30,
+            "a rule it cannot check keeps the list out"
+        );
     }
 }

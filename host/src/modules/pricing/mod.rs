@@ -47,6 +47,9 @@ pub fn definition() -> ModuleDef {
                 .nullable()
                 .date_time("ends_at")
                 .nullable()
+                // Who the list is for, e.g. `{"customer.groups.id": ["cusgroup_…"]}`.
+                .json("rules")
+                .nullable()
                 .has_many("prices", "price", "price_list_id"),
         )
 }
