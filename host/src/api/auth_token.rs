@@ -66,7 +66,7 @@ pub fn verify(secret: &str, token: &str) -> Option<Claims> {
     .map(|d| d.claims)
 }
 
-/// The bearer token's claims, when the request has a valid one.
+/// The actor of the request's valid bearer token, or else of its session cookie.
 #[derive(Debug, Clone)]
 pub struct MaybeAuth(pub Option<Claims>);
 
@@ -87,8 +87,23 @@ where
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             });
-        Ok(Self(token.and_then(|t| {
-            verify(&state.config().http.jwt_secret, t.trim())
+        if let Some(token) = token {
+            return Ok(Self(verify(&state.config().http.jwt_secret, token.trim())));
+        }
+        // No bearer token: a session cookie stands for the actor it was opened for.
+        let Some(sid) = super::session_cookie::from_headers(&parts.headers).and_then(|value| {
+            super::session_cookie::verify(&state.config().http.cookie_secret, &value)
+        }) else {
+            return Ok(Self(None));
+        };
+        let session = crate::modules::auth::session::find(state.db(), &sid).await?;
+        Ok(Self(session.map(|s| Claims {
+            actor_id: s.actor_id,
+            actor_type: s.actor_type,
+            auth_identity_id: s.auth_identity_id,
+            app_metadata: s.app_metadata,
+            iat: 0,
+            exp: s.expires_at,
         })))
     }
 }

@@ -4,6 +4,8 @@
 //! with its own CORS origins and its own 404. Every route registered through
 //! utoipa-axum joins `/openapi.json`.
 
+pub mod admin;
+pub mod admin_auth;
 pub mod auth;
 pub mod auth_token;
 pub mod cors;
@@ -19,6 +21,7 @@ pub mod query_params;
 pub mod read;
 pub mod request_id;
 pub mod response_cache;
+pub mod session_cookie;
 pub mod store;
 
 use std::sync::Arc;
@@ -71,8 +74,13 @@ pub fn router(state: AppState) -> Router {
         ("/store", store_routes, store_plugins, &http.store_cors),
         (
             "/admin",
-            OpenApiRouter::new(),
-            plugin_routes(crate::plugins::RouteScope::Admin, "/admin"),
+            admin::routes().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                admin_auth::require,
+            )),
+            plugin_routes(crate::plugins::RouteScope::Admin, "/admin").layer(
+                axum::middleware::from_fn_with_state(state.clone(), admin_auth::require),
+            ),
             &http.admin_cors,
         ),
         ("/auth", auth::routes(), Router::new(), &http.auth_cors),
@@ -114,6 +122,7 @@ fn native_paths() -> std::collections::BTreeSet<String> {
     let families = [
         ("/store", store::catalogue_routes().merge(store::routes())),
         ("/auth", auth::routes()),
+        ("/admin", admin::routes()),
     ];
     for (prefix, routes) in families {
         let (_, docs) = routes.split_for_parts();

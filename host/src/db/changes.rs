@@ -45,6 +45,7 @@ const VOLATILE: &[&str] = &[
     "fulfillment_item",
     "user",
     "auth_identity",
+    "auth_session",
     "provider_identity",
     "workflow_",
     "event_",

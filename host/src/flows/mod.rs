@@ -1,6 +1,7 @@
 //! Core flows: writes that compose several modules, as workflows on the
 //! framework's engine (compensated on failure, journaled, emitting events).
 
+pub mod api_keys;
 pub mod cart;
 pub mod create_admin_user;
 pub mod customer;
@@ -9,7 +10,11 @@ use crate::framework::workflows::WorkflowEngine;
 
 /// Registers every core workflow with `engine`.
 pub fn register(engine: &WorkflowEngine) {
-    for workflow in cart::workflows().into_iter().chain(customer::workflows()) {
+    for workflow in cart::workflows()
+        .into_iter()
+        .chain(customer::workflows())
+        .chain(api_keys::workflows())
+    {
         engine.register(workflow);
     }
 }

@@ -132,10 +132,18 @@ async fn handle(
             actor_type: c.actor_type,
             actor_id: c.actor_id,
         });
+    let admin = parts
+        .extensions
+        .get::<crate::api::admin_auth::AdminActor>()
+        .cloned();
     let actor = match route.scope {
-        RouteScope::Admin => match actor {
-            Some(a) if a.actor_type == "user" => Some(a),
-            _ => return unauthorized(),
+        // The admin middleware admitted a user (bearer or session) or a secret key.
+        RouteScope::Admin => match admin {
+            Some(a) => Some(types::Actor {
+                actor_type: a.actor_type,
+                actor_id: a.actor_id,
+            }),
+            None => return unauthorized(),
         },
         RouteScope::Store => actor.filter(|a| a.actor_type == "customer"),
         RouteScope::Public => actor,

@@ -8,6 +8,8 @@
 mod catalog;
 mod store_data;
 
+pub use store_data::redact;
+
 use std::fmt;
 
 use crate::db::{Database, DbError, Exec};

@@ -1,7 +1,8 @@
 //! The Auth API (`/auth`): email + password registration and login for
-//! customers and users, and token refresh (§1.3).
+//! customers and users, token refresh, and cookie sessions (§1.3).
 
 mod emailpass;
+mod session;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,4 +14,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(emailpass::login))
         .routes(routes!(emailpass::register))
         .routes(routes!(emailpass::refresh))
+        .routes(routes!(session::open, session::close))
 }

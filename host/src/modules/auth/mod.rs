@@ -2,6 +2,7 @@
 
 mod identity;
 mod password;
+pub mod session;
 
 pub use identity::{
     AuthError, EmailPassIdentity, app_metadata, create_emailpass_identity, find_emailpass,

@@ -2,4 +2,6 @@
 
 mod service;
 
-pub use service::{NewUser, User, UserError, count_users, create_user, normalize_email};
+pub use service::{
+    NewUser, User, UserError, count_users, create_user, find_user, list_users, normalize_email,
+};

@@ -2,7 +2,10 @@
 
 use sea_query::{Alias, Expr, Query};
 
-use crate::db::{DbError, Transaction};
+use serde_json::Value;
+
+use crate::db::table::Table;
+use crate::db::{ColumnKind as K, DbError, Exec, Transaction};
 use crate::framework::id::generate_id;
 
 /// What it takes to create a user.
@@ -71,6 +74,71 @@ pub async fn create_user(tx: &mut Transaction, new: NewUser) -> Result<User, Use
         Err(DbError::UniqueViolation { .. }) => Err(UserError::Duplicate(email)),
         Err(e) => Err(UserError::Db(e)),
     }
+}
+
+const USERS: Table = Table {
+    name: "user",
+    columns: &[
+        ("id", K::Text),
+        ("email", K::Text),
+        ("first_name", K::Text),
+        ("last_name", K::Text),
+        ("avatar_url", K::Text),
+        ("metadata", K::Json),
+        ("created_at", K::Timestamp),
+        ("updated_at", K::Timestamp),
+        ("deleted_at", K::Timestamp),
+    ],
+};
+
+/// User `id` as the Admin API shows it, unless deleted.
+pub async fn find_user(exec: &mut Exec<'_>, id: &str) -> Result<Option<Value>, DbError> {
+    let mut select = USERS.select();
+    select
+        .and_where(USERS.col("id").eq(id))
+        .and_where(USERS.col("deleted_at").is_null());
+    let rows = exec.fetch(&select, &USERS.specs()).await?;
+    Ok(rows.into_iter().next().map(Value::Object))
+}
+
+/// Users (not deleted) by email, `offset`/`limit`, with the total; `q`
+/// matches email, first or last name.
+pub async fn list_users(
+    exec: &mut Exec<'_>,
+    q: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Value>, i64), DbError> {
+    let matching = |mut select: sea_query::SelectStatement| {
+        select.and_where(USERS.col("deleted_at").is_null());
+        if let Some(q) = q {
+            let like = format!("%{}%", q.to_lowercase());
+            select.cond_where(
+                sea_query::Cond::any()
+                    .add(Expr::expr(sea_query::Func::lower(USERS.col("email"))).like(like.clone()))
+                    .add(
+                        Expr::expr(sea_query::Func::lower(USERS.col("first_name")))
+                            .like(like.clone()),
+                    )
+                    .add(Expr::expr(sea_query::Func::lower(USERS.col("last_name"))).like(like)),
+            );
+        }
+        select
+    };
+    let mut page = matching(USERS.select());
+    page.order_by(
+        (Alias::new("user"), Alias::new("email")),
+        sea_query::Order::Asc,
+    )
+    .limit(limit)
+    .offset(offset);
+    let rows = exec.fetch(&page, &USERS.specs()).await?;
+    let mut count = Query::select();
+    count
+        .expr(Expr::col((Alias::new("user"), Alias::new("id"))).count())
+        .from(Alias::new("user"));
+    let total = exec.fetch_i64(&matching(count)).await?;
+    Ok((rows.into_iter().map(Value::Object).collect(), total))
 }
 
 /// Number of users that are not deleted.
