@@ -16,6 +16,7 @@ use crate::api::publishable_key::PublishableKey;
 use crate::api::read;
 use crate::app::AppState;
 use crate::db::Exec;
+use crate::flows::cart::taxes;
 use crate::framework::query::fields::FieldTree;
 use crate::modules::pricing::{PricingContext, calculate_prices};
 
@@ -122,8 +123,9 @@ async fn extras(
     let inventory = level.scalars.contains("inventory_quantity");
     let keeps_inventory_items = level.relations.contains_key("inventory_items");
     let pricing = if wants_price {
-        let region_id = pricing_region(state, q).await?;
-        let fields = FieldTree::from_paths(["id", "currency_code"]);
+        let place = pricing_place(state, q).await?;
+        let region_id = place.region_id;
+        let fields = FieldTree::from_paths(["id", "currency_code", "automatic_taxes"]);
         let region = read::one(
             state,
             "region",
@@ -145,12 +147,21 @@ async fn extras(
                 .to_owned(),
             Some(region_id),
         );
-        ctx.customer_group_ids = crate::flows::cart::pricing::customer_groups(
-            &mut Exec::Db(state.db()),
-            &state.runtime().query,
-            customer,
+        let mut exec = Exec::Db(state.db());
+        let query = &state.runtime().query;
+        ctx.customer_group_ids =
+            crate::flows::cart::pricing::customer_groups(&mut exec, query, customer).await?;
+        ctx.tax_inclusivity = taxes::tax_inclusivity(
+            &mut exec,
+            query,
+            &ctx.currency_code,
+            ctx.region_id.as_deref(),
         )
         .await?;
+        if let (Some(country), true) = (&place.country, region["automatic_taxes"] != false) {
+            ctx.tax_rate =
+                taxes::tax_rate(&mut exec, query, country, place.province.as_deref()).await?;
+        }
         Some(ctx)
     } else {
         None
@@ -182,23 +193,60 @@ async fn extras(
     })
 }
 
-/// The region prices are calculated for: `region_id`, the cart's, or the store's default.
-async fn pricing_region(state: &AppState, q: &ListQuery) -> Result<String, ApiError> {
-    if let Some(region) = q.param("region_id") {
-        return Ok(region);
+/// Where prices are calculated: a region and, for taxes, maybe an address.
+struct PricingPlace {
+    region_id: String,
+    country: Option<String>,
+    province: Option<String>,
+}
+
+/// The region prices are calculated for (`region_id`, the cart's, or the
+/// store's default) and the country (`country_code`, else the cart's
+/// shipping address).
+async fn pricing_place(state: &AppState, q: &ListQuery) -> Result<PricingPlace, ApiError> {
+    let mut place = PricingPlace {
+        region_id: String::new(),
+        country: q.param("country_code").map(|c| c.to_lowercase()),
+        province: q.param("province"),
+    };
+    let cart = match q.param("cart_id") {
+        Some(cart) => {
+            let fields = FieldTree::from_paths([
+                "id",
+                "region_id",
+                "shipping_address.country_code",
+                "shipping_address.province",
+            ]);
+            Some(
+                read::one(
+                    state,
+                    "cart",
+                    fields,
+                    read::by_id(&cart),
+                    format!("Cart with id: {cart} was not found"),
+                )
+                .await?,
+            )
+        }
+        None => None,
+    };
+    if let Some(cart) = &cart
+        && place.country.is_none()
+    {
+        let address = &cart["shipping_address"];
+        place.country = address["country_code"].as_str().map(str::to_lowercase);
+        place.province = address["province"].as_str().map(str::to_owned);
     }
-    if let Some(cart) = q.param("cart_id") {
-        let fields = FieldTree::from_paths(["id", "region_id"]);
-        let cart = read::one(
-            state,
-            "cart",
-            fields,
-            read::by_id(&cart),
-            format!("Cart with id: {cart} was not found"),
-        )
-        .await?;
-        return Ok(cart["region_id"].as_str().unwrap_or_default().to_owned());
-    }
+    place.region_id = match (q.param("region_id"), cart) {
+        (Some(region), _) => region,
+        (None, Some(cart)) => cart["region_id"].as_str().unwrap_or_default().to_owned(),
+        (None, None) => default_region(state).await?,
+    };
+    Ok(place)
+}
+
+/// The store's default region, or the `400` Medusa gives without one.
+async fn default_region(state: &AppState) -> Result<String, ApiError> {
     let fields = FieldTree::from_paths(["default_region_id"]);
     let store = read::list(state, "store", fields, Map::new(), Default::default())
         .await?

@@ -10,6 +10,7 @@ mod refresh;
 mod shipping;
 mod steps;
 mod support;
+pub mod taxes;
 
 pub use complete::COMPLETE_CART;
 pub use read::{CART_FIELDS, attach_variants, load_cart};

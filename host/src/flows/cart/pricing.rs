@@ -64,7 +64,8 @@ pub async fn customer_groups(
         .collect())
 }
 
-/// The pricing context of a cart: its currency, region and customer's groups.
+/// The pricing context of a cart: its currency, region, customer's groups
+/// and the price preferences of its region and currency.
 pub async fn cart_context(
     exec: &mut Exec<'_>,
     query: &Query,
@@ -78,6 +79,9 @@ pub async fn cart_context(
         cart["region_id"].as_str().map(str::to_owned),
     );
     ctx.customer_group_ids = customer_groups(exec, query, cart["customer_id"].as_str()).await?;
+    ctx.tax_inclusivity =
+        super::taxes::tax_inclusivity(exec, query, &ctx.currency_code, ctx.region_id.as_deref())
+            .await?;
     Ok(ctx)
 }
 
@@ -121,12 +125,32 @@ pub async fn load_variants(
     Ok(found.into_iter().map(Value::Object).collect())
 }
 
+/// What a line item takes from its variant's calculated price.
+#[derive(Debug, Clone)]
+pub struct UnitPrice {
+    pub amount: Value,
+    /// The original price when a price list lowered it.
+    pub compare_at: Value,
+    pub is_tax_inclusive: bool,
+}
+
+impl UnitPrice {
+    /// The line item columns it sets.
+    pub fn columns(&self) -> Value {
+        json!({
+            "unit_price": self.amount,
+            "compare_at_unit_price": self.compare_at,
+            "is_tax_inclusive": self.is_tax_inclusive,
+        })
+    }
+}
+
 /// The unit price of `variant` in `ctx`, or a `400` naming the variant.
 pub fn unit_price(
     variant: &Value,
     lists: &HashMap<String, Value>,
     ctx: &PricingContext,
-) -> Result<(Value, Value), StepError> {
+) -> Result<UnitPrice, StepError> {
     let set = &variant["price_set"];
     let now = crate::db::codec::format_timestamp(chrono::Utc::now());
     let prices = calculate_prices(std::slice::from_ref(set), lists, ctx, &now);
@@ -145,7 +169,11 @@ pub fn unit_price(
     } else {
         Value::Null
     };
-    Ok((price["calculated_amount"].clone(), compare_at))
+    Ok(UnitPrice {
+        amount: price["calculated_amount"].clone(),
+        compare_at,
+        is_tax_inclusive: price["is_calculated_price_tax_inclusive"] == true,
+    })
 }
 
 /// How many of one inventory item a unit of the variant takes (at least 1).
@@ -202,13 +230,7 @@ pub fn check_stock(variant: &Value, quantity: i64) -> Result<(), StepError> {
 }
 
 /// The line item fields copied from a variant (its product, options, price).
-pub fn line_item_from(
-    variant: &Value,
-    quantity: i64,
-    unit_price: Value,
-    compare_at: Value,
-    metadata: Value,
-) -> Value {
+pub fn line_item_from(variant: &Value, quantity: i64, price: &UnitPrice, metadata: Value) -> Value {
     let product = &variant["product"];
     let option_values: serde_json::Map<String, Value> = variant["options"]
         .as_array()
@@ -221,7 +243,7 @@ pub fn line_item_from(
             ))
         })
         .collect();
-    json!({
+    let mut line = json!({
         "title": product["title"], "subtitle": variant["title"], "thumbnail": product["thumbnail"],
         "quantity": quantity, "variant_id": variant["id"], "product_id": product["id"],
         "product_title": product["title"], "product_description": product["description"],
@@ -229,9 +251,12 @@ pub fn line_item_from(
         "product_collection": product["collection"]["title"], "product_handle": product["handle"],
         "variant_sku": variant["sku"], "variant_barcode": variant["barcode"], "variant_title": variant["title"],
         "variant_option_values": option_values, "requires_shipping": true,
-        "is_discountable": product["discountable"] != false, "unit_price": unit_price,
-        "compare_at_unit_price": compare_at, "metadata": metadata,
-    })
+        "is_discountable": product["discountable"] != false, "metadata": metadata,
+    });
+    if let (Value::Object(line), Value::Object(price)) = (&mut line, price.columns()) {
+        line.extend(price);
+    }
+    line
 }
 
 #[cfg(test)]

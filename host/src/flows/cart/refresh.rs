@@ -5,8 +5,6 @@
 use serde_json::{Value, json};
 
 use crate::db::Exec;
-use crate::framework::query::GraphRequest;
-use crate::framework::query::fields::FieldTree;
 use crate::framework::workflows::{StepError, WorkflowEnv};
 use crate::modules::promotion::compute_adjustments;
 use crate::modules::tax::{TaxableLine, tax_lines};
@@ -109,21 +107,8 @@ pub async fn refresh(
         .as_str()
         .map(str::to_lowercase);
     if let (Some(country), true) = (country, cart["region"]["automatic_taxes"] != false) {
-        let request = GraphRequest {
-            entity: "tax_region".into(),
-            fields: FieldTree::from_paths(["*", "tax_rates.*"]),
-            filters: json!({ "country_code": country }),
-            ..Default::default()
-        };
-        let regions: Vec<Value> = env
-            .query
-            .graph(exec, &request)
-            .await
-            .map_err(|e| StepError::new(e.to_string()))?
-            .data
-            .into_iter()
-            .map(Value::Object)
-            .collect();
+        let regions = super::taxes::tax_regions(exec, &env.query, &country).await?;
+        let regions = regions.as_array().map(Vec::as_slice).unwrap_or_default();
         let province = cart["shipping_address"]["province"]
             .as_str()
             .map(str::to_owned);
@@ -147,7 +132,7 @@ pub async fn refresh(
             ),
         ] {
             let wanted: Vec<Value> =
-                tax_lines(&lines(&cart[list]), &regions, &country, province.as_deref())
+                tax_lines(&lines(&cart[list]), regions, &country, province.as_deref())
                     .into_iter()
                     .map(|(line_id, mut tax)| {
                         tax[fk] = Value::String(line_id);

@@ -63,13 +63,16 @@ pub async fn options_for_cart(
     let country = cart["shipping_address"]["country_code"]
         .as_str()
         .map(str::to_lowercase);
-    let ctx = PricingContext::new(
+    let mut ctx = PricingContext::new(
         cart["currency_code"]
             .as_str()
             .unwrap_or_default()
             .to_owned(),
         cart["region_id"].as_str().map(str::to_owned),
     );
+    ctx.tax_inclusivity =
+        super::taxes::tax_inclusivity(exec, query, &ctx.currency_code, ctx.region_id.as_deref())
+            .await?;
     let now = crate::db::codec::format_timestamp(chrono::Utc::now());
     let no_lists = Default::default();
     let mut out = Vec::new();
@@ -122,7 +125,10 @@ pub async fn options_for_cart(
                             map.remove("shipping_price_set");
                             map.insert("amount".into(), price["calculated_amount"].clone());
                             map.insert("calculated_price".into(), price.clone());
-                            map.insert("is_tax_inclusive".into(), Value::Bool(false));
+                            map.insert(
+                                "is_tax_inclusive".into(),
+                                price["is_calculated_price_tax_inclusive"].clone(),
+                            );
                             map.insert("insufficient_inventory".into(), Value::Bool(false));
                             map.insert(
                                 "provider".into(),

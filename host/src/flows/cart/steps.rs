@@ -487,6 +487,7 @@ pub fn add_shipping_method<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepO
             .await?;
         let row = obj(json!({
             "cart_id": cart_id, "name": option["name"], "amount": option["amount"], "shipping_option_id": option_id,
+            "is_tax_inclusive": option["is_tax_inclusive"] == true,
             "data": input.get("data").cloned().unwrap_or(json!({})), "description": option["type"]["description"],
         }));
         let created = cart_svc
@@ -495,7 +496,7 @@ pub fn add_shipping_method<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepO
         ctx.emit("cart.updated", json!({ "id": cart_id }));
         let kept: Vec<Value> = previous
             .iter()
-            .map(|m| json!({ "id": m["id"], "cart_id": cart_id, "name": m["name"], "amount": m["amount"], "shipping_option_id": m["shipping_option_id"], "data": m["data"] }))
+            .map(|m| json!({ "id": m["id"], "cart_id": cart_id, "name": m["name"], "amount": m["amount"], "is_tax_inclusive": m["is_tax_inclusive"], "shipping_option_id": m["shipping_option_id"], "data": m["data"] }))
             .collect();
         Ok(StepOutput::new(json!({ "id": cart_id })).compensate_with(
             json!({ "created": created.first().map(|c| c["id"].clone()), "previous": kept }),

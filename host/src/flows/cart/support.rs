@@ -373,12 +373,11 @@ pub async fn add_items(
             }
             None => {
                 check_stock(variant, item.quantity)?;
-                let (price, compare_at) = unit_price(variant, &lists, &ctx)?;
+                let price = unit_price(variant, &lists, &ctx)?;
                 let mut row = obj(line_item_from(
                     variant,
                     item.quantity,
-                    price,
-                    compare_at,
+                    &price,
                     item.metadata.clone(),
                 ));
                 row.insert("cart_id".into(), Value::String(cart_id.clone()));
@@ -426,15 +425,10 @@ pub async fn reprice(
         let Some(variant) = variants.iter().find(|v| v["id"] == line["variant_id"]) else {
             continue;
         };
-        let (price, compare_at) = unit_price(variant, &lists, &ctx)?;
+        let price = unit_price(variant, &lists, &ctx)?;
         let id = text(&line["id"]).unwrap_or_default();
         cart_svc
-            .update_by_id(
-                exec,
-                "cart_line_item",
-                &id,
-                &obj(json!({ "unit_price": price, "compare_at_unit_price": compare_at })),
-            )
+            .update_by_id(exec, "cart_line_item", &id, &obj(price.columns()))
             .await?;
     }
     Ok(())

@@ -8,10 +8,40 @@
 //! applies only to a context that meets every rule: `customer.groups.id`
 //! wants one of the listed groups among the customer's; a rule on anything
 //! else keeps the list out (it cannot be checked here).
+//!
+//! Tax inclusivity comes from price preferences: a region-specific price
+//! follows the region's preference (else the currency's), any other price the
+//! currency's. With a tax rate in the context (the region computes taxes and a
+//! country is known), `calculated_amount_with_tax` / `_without_tax` and their
+//! `original_` twins are added.
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
+
+use crate::db::codec::{decimal_to_json, parse_decimal};
+
+/// Whether prices include tax, from the price preferences of the context's
+/// region and currency (`None`: no preference).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaxInclusivity {
+    pub region: Option<bool>,
+    pub currency: Option<bool>,
+}
+
+impl TaxInclusivity {
+    /// Whether `price` (a row with `region_id`) includes tax.
+    pub fn of(&self, price: &Value) -> bool {
+        let regional = !price["region_id"].is_null();
+        let chosen = if regional {
+            self.region.or(self.currency)
+        } else {
+            self.currency
+        };
+        chosen.unwrap_or(false)
+    }
+}
 
 /// What prices are calculated for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +50,11 @@ pub struct PricingContext {
     pub region_id: Option<String>,
     /// The logged-in customer's groups (empty for guests).
     pub customer_group_ids: Vec<String>,
+    /// Price preferences of the region and currency.
+    pub tax_inclusivity: TaxInclusivity,
+    /// The tax rate in percent where taxes are known (automatic taxes and a
+    /// country); adds the `_with_tax` / `_without_tax` amounts.
+    pub tax_rate: Option<Decimal>,
 }
 
 impl PricingContext {
@@ -28,6 +63,8 @@ impl PricingContext {
             currency_code,
             region_id,
             customer_group_ids: Vec::new(),
+            tax_inclusivity: TaxInclusivity::default(),
+            tax_rate: None,
         }
     }
 
@@ -150,25 +187,51 @@ pub fn calculate_prices(
             }
             _ => (original, original_list),
         };
-        out.insert(
-            set_id.to_owned(),
-            json!({
-                "id": set_id,
-                "is_calculated_price_price_list": calculated_list.is_some(),
-                "is_calculated_price_tax_inclusive": false,
-                "calculated_amount": calculated["amount"],
-                "raw_calculated_amount": raw(calculated),
-                "is_original_price_price_list": original_list.is_some(),
-                "is_original_price_tax_inclusive": false,
-                "original_amount": original["amount"],
-                "raw_original_amount": raw(original),
-                "currency_code": ctx.currency_code,
-                "calculated_price": price_ref(calculated, calculated_list),
-                "original_price": price_ref(original, original_list),
-            }),
-        );
+        let calculated_inclusive = ctx.tax_inclusivity.of(calculated);
+        let original_inclusive = ctx.tax_inclusivity.of(original);
+        let mut shaped = json!({
+            "id": set_id,
+            "is_calculated_price_price_list": calculated_list.is_some(),
+            "is_calculated_price_tax_inclusive": calculated_inclusive,
+            "calculated_amount": calculated["amount"],
+            "raw_calculated_amount": raw(calculated),
+            "is_original_price_price_list": original_list.is_some(),
+            "is_original_price_tax_inclusive": original_inclusive,
+            "original_amount": original["amount"],
+            "raw_original_amount": raw(original),
+            "currency_code": ctx.currency_code,
+            "calculated_price": price_ref(calculated, calculated_list),
+            "original_price": price_ref(original, original_list),
+        });
+        if let (Some(rate), Value::Object(map)) = (ctx.tax_rate, &mut shaped) {
+            for (prefix, price, inclusive) in [
+                ("calculated", calculated, calculated_inclusive),
+                ("original", original, original_inclusive),
+            ] {
+                let (with, without) = with_and_without_tax(&price["amount"], rate, inclusive);
+                map.insert(format!("{prefix}_amount_with_tax"), with);
+                map.insert(format!("{prefix}_amount_without_tax"), without);
+            }
+        }
+        out.insert(set_id.to_owned(), shaped);
     }
     out
+}
+
+/// An amount with and without tax at `rate` percent, given whether it
+/// includes tax already.
+fn with_and_without_tax(amount: &Value, rate: Decimal, inclusive: bool) -> (Value, Value) {
+    let amount = parse_decimal(amount).unwrap_or_default();
+    let factor = Decimal::ONE + rate / Decimal::ONE_HUNDRED;
+    let (with, without) = if inclusive {
+        (amount, amount / factor)
+    } else {
+        (amount * factor, amount)
+    };
+    (
+        decimal_to_json(with.round_dp(8)),
+        decimal_to_json(without.round_dp(8)),
+    )
 }
 
 fn cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
@@ -224,6 +287,40 @@ mod tests {
         assert_eq!(during["pset_1"]["is_calculated_price_price_list"], true);
         let after = calculate_prices(&sets, &lists, &ctx(None), "2026-07-01T00:00:00.000Z");
         assert_eq!(after["pset_1"]["calculated_amount"], 30);
+    }
+
+    #[test]
+    fn preferences_decide_tax_inclusivity_and_a_rate_adds_both_amounts() {
+        let sets = set(json!([
+            {"id": "p1", "currency_code": "eur", "amount": 30, "region_id": null, "price_list_id": null},
+            {"id": "p2", "currency_code": "eur", "amount": 50, "region_id": "reg_eu", "price_list_id": null},
+        ]));
+        let none = HashMap::new();
+        let now = "2026-01-01";
+        let mut c = ctx(None);
+        let plain = &calculate_prices(&sets, &none, &c, now)["pset_1"];
+        assert_eq!(plain["is_calculated_price_tax_inclusive"], false);
+        assert!(plain.get("calculated_amount_with_tax").is_none());
+
+        c.tax_inclusivity.currency = Some(true);
+        c.tax_rate = Some(Decimal::from(25));
+        let inclusive = &calculate_prices(&sets, &none, &c, now)["pset_1"];
+        assert_eq!(inclusive["is_calculated_price_tax_inclusive"], true);
+        assert_eq!(inclusive["calculated_amount_with_tax"], json!(30));
+        assert_eq!(inclusive["calculated_amount_without_tax"], json!(24));
+
+        // A regional price follows the region's preference over the currency's.
+        let mut regional = ctx(Some("reg_eu"));
+        regional.tax_inclusivity = TaxInclusivity {
+            region: Some(false),
+            currency: Some(true),
+        };
+        regional.tax_rate = Some(Decimal::from(10));
+        let exclusive = &calculate_prices(&sets, &none, &regional, now)["pset_1"];
+        assert_eq!(exclusive["calculated_amount"], json!(50));
+        assert_eq!(exclusive["is_calculated_price_tax_inclusive"], false);
+        assert_eq!(exclusive["calculated_amount_with_tax"], json!(55));
+        assert_eq!(exclusive["original_amount_without_tax"], json!(50));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Pricing module: price sets with prices per currency (optionally per
 //! region), price lists (sales and overrides), and the `calculated_price`
-//! Medusa returns for a context.
+//! Medusa returns for a context. Price preferences say whether the prices of
+//! a region or a currency include tax.
 
 mod calculate;
 
-pub use calculate::{PricingContext, calculate_prices};
+pub use calculate::{PricingContext, TaxInclusivity, calculate_prices};
 
 use crate::framework::dml::{ModelDef, ModuleDef};
 
@@ -51,5 +52,15 @@ pub fn definition() -> ModuleDef {
                 .json("rules")
                 .nullable()
                 .has_many("prices", "price", "price_list_id"),
+        )
+        .model(
+            // `attribute` is `region_id` or `currency_code`; `value` the id or code.
+            ModelDef::new("price_preference", "prpref")
+                .text("attribute")
+                .index()
+                .text("value")
+                .boolean("is_tax_inclusive")
+                .default(false)
+                .unique_together(&["attribute", "value"]),
         )
 }
