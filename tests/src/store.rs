@@ -106,6 +106,44 @@ impl DemoStore {
         body
     }
 
+    /// A bearer token of the demo admin (`medusa develop` seeds one).
+    pub async fn admin_token(&self) -> String {
+        let login = self
+            .ok(
+                "/auth/user/emailpass",
+                json!({ "email": "admin@medusa-test.com", "password": "supersecret" }),
+            )
+            .await;
+        login["token"].as_str().expect("admin token").to_owned()
+    }
+
+    /// A bearer token of a newly registered customer.
+    pub async fn customer_token(&self) -> String {
+        let email = format!(
+            "shopper+{}@example.com",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let credentials = json!({ "email": email, "password": "secret-pass" });
+        let registration = self
+            .ok("/auth/customer/emailpass/register", credentials.clone())
+            .await["token"]
+            .as_str()
+            .expect("registration token")
+            .to_owned();
+        let (status, body) = self
+            .post_as(
+                "/store/customers",
+                json!({ "first_name": "Sam" }),
+                &registration,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        self.ok("/auth/customer/emailpass", credentials).await["token"]
+            .as_str()
+            .expect("customer token")
+            .to_owned()
+    }
+
     /// The id of the region with `currency`.
     pub async fn region(&self, currency: &str) -> Value {
         let (_, body) = self.get("/store/regions").await;

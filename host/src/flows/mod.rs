@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod cart;
 pub mod create_admin_user;
+pub mod crud;
 pub mod customer;
 
 use crate::framework::workflows::WorkflowEngine;
@@ -14,6 +15,7 @@ pub fn register(engine: &WorkflowEngine) {
         .into_iter()
         .chain(customer::workflows())
         .chain(api_keys::workflows())
+        .chain(crud::workflows())
     {
         engine.register(workflow);
     }

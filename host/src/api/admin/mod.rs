@@ -2,6 +2,8 @@
 //! user session or secret API key (the caller adds [`super::admin_auth`]).
 
 mod api_keys;
+mod resource;
+pub mod resources;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -10,7 +12,12 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let plain = resources::ALL
+        .iter()
+        .fold(OpenApiRouter::new(), |router, resource| {
+            router.merge(resource.router())
+        });
+    plain
         .routes(routes!(users::me))
         .routes(routes!(users::list))
         .routes(routes!(users::get))

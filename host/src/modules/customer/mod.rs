@@ -47,6 +47,7 @@ pub fn definition() -> ModuleDef {
             ModelDef::new("customer_group", "cusgroup")
                 .text("name")
                 .unique()
+                .searchable()
                 .json("metadata")
                 .nullable()
                 .many_to_many("customers", "customer", "customer_group_customer"),

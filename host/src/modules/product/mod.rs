@@ -115,6 +115,7 @@ pub fn definition() -> ModuleDef {
             ModelDef::new("product_tag", "ptag")
                 .text("value")
                 .unique()
+                .searchable()
                 .json("metadata")
                 .nullable(),
         )
@@ -122,6 +123,7 @@ pub fn definition() -> ModuleDef {
             ModelDef::new("product_type", "ptyp")
                 .text("value")
                 .unique()
+                .searchable()
                 .json("metadata")
                 .nullable(),
         )
