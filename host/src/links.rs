@@ -60,6 +60,13 @@ pub fn definitions() -> Vec<LinkDef> {
                 .list()
                 .alias("fulfillment_sets"),
         ),
+        // A stock location ships with the fulfillment providers it has.
+        LinkDef::new(
+            side("stock_location", "stock_location").list(),
+            side("fulfillment", "fulfillment_provider")
+                .list()
+                .alias("fulfillment_providers"),
+        ),
         // Shipping options are priced through a price set.
         LinkDef::new(
             side("fulfillment", "shipping_option"),

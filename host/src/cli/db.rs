@@ -95,6 +95,7 @@ pub(super) async fn seed(config: Config) -> Result<(), CliError> {
     let runtime = crate::runtime::assemble(&config, &db).await?;
     migrate_database(&db, &runtime, false).await?;
     let report = crate::seed::seed_demo_store(&db, &runtime.registry).await?;
+    crate::seed::ensure_defaults(&db, &runtime.registry).await?;
     db.close().await;
     print!("{report}");
     Ok(())

@@ -58,6 +58,7 @@ async fn serve(
     runtime: Runtime,
     seeded: Option<SeedReport>,
 ) -> Result<(), CliError> {
+    crate::seed::ensure_defaults(&db, &runtime.registry).await?;
     if let Some(url) = &config.redis.url {
         crate::framework::redis::ping(url)
             .await

@@ -6,6 +6,12 @@ pub mod cart;
 pub mod create_admin_user;
 pub mod crud;
 pub mod customer;
+pub mod link_batch;
+pub mod locations;
+pub mod preferences;
+pub mod regions;
+pub mod shipping_options;
+pub mod stores;
 
 use crate::framework::workflows::WorkflowEngine;
 
@@ -16,6 +22,11 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(customer::workflows())
         .chain(api_keys::workflows())
         .chain(crud::workflows())
+        .chain(regions::workflows())
+        .chain(stores::workflows())
+        .chain(link_batch::workflows())
+        .chain(locations::workflows())
+        .chain(shipping_options::workflows())
     {
         engine.register(workflow);
     }

@@ -6,8 +6,10 @@
 //! written in one transaction: a failed seed leaves nothing behind.
 
 mod catalog;
+mod defaults;
 mod store_data;
 
+pub use defaults::ensure_defaults;
 pub use store_data::redact;
 
 use std::fmt;

@@ -6,6 +6,7 @@ use axum::extract::{Extension, Path, RawQuery, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::run::run;
 use crate::api::admin_auth::AdminActor;
 use crate::api::envelope;
 use crate::api::error::ApiError;
@@ -38,14 +39,6 @@ fn shown(mut key: Value) -> Value {
         map.insert("token".into(), Value::String(String::new()));
     }
     key
-}
-
-async fn run(state: &AppState, workflow: &str, input: Value) -> Result<Value, ApiError> {
-    let run = state.runtime().workflows.run(workflow, None, input).await?;
-    if run.released_events > 0 {
-        state.runtime().events.wake();
-    }
-    Ok(run.output)
 }
 
 async fn fetch(state: &AppState, id: &str, raw: Option<&str>) -> Result<Value, ApiError> {

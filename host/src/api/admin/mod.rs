@@ -2,8 +2,13 @@
 //! user session or secret API key (the caller adds [`super::admin_auth`]).
 
 mod api_keys;
+mod fulfillment;
+mod regions;
 mod resource;
 pub mod resources;
+mod run;
+mod stock_locations;
+mod stores;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -25,4 +30,26 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_keys::get, api_keys::update, api_keys::delete))
         .routes(routes!(api_keys::revoke))
         .routes(routes!(api_keys::sales_channels))
+        .routes(routes!(regions::list, regions::create))
+        .routes(routes!(regions::get, regions::update, regions::delete))
+        .routes(routes!(stores::list))
+        .routes(routes!(stores::get, stores::update))
+        .routes(routes!(stock_locations::list, stock_locations::create))
+        .routes(routes!(
+            stock_locations::get,
+            stock_locations::update,
+            stock_locations::delete
+        ))
+        .routes(routes!(stock_locations::sales_channels))
+        .routes(routes!(stock_locations::fulfillment_providers))
+        .routes(routes!(stock_locations::fulfillment_sets))
+        .routes(routes!(fulfillment::delete_set))
+        .routes(routes!(fulfillment::create_zone))
+        .routes(routes!(fulfillment::get_zone, fulfillment::delete_zone))
+        .routes(routes!(
+            fulfillment::list_options,
+            fulfillment::create_option
+        ))
+        .routes(routes!(fulfillment::get_option, fulfillment::delete_option))
+        .routes(routes!(fulfillment::providers))
 }

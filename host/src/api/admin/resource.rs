@@ -12,6 +12,7 @@ use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, Para
 use utoipa::openapi::{Required, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 
+use super::run::run;
 use crate::api::envelope;
 use crate::api::error::ApiError;
 use crate::api::json::ApiJson;
@@ -278,12 +279,4 @@ impl Resource {
         }
         paths
     }
-}
-
-async fn run(state: &AppState, workflow: &str, input: Value) -> Result<Value, ApiError> {
-    let run = state.runtime().workflows.run(workflow, None, input).await?;
-    if run.released_events > 0 {
-        state.runtime().events.wake();
-    }
-    Ok(run.output)
 }
