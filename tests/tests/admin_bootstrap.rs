@@ -328,4 +328,180 @@ async fn an_admin_sets_up_an_empty_store_over_http() {
         ))
         .await;
     assert_eq!(options["count"], json!(1), "{options}");
+
+    // A product with two variants, priced in USD, sold in the channel.
+    let (status, missing) = admin
+        .send(
+            reqwest::Method::POST,
+            "/admin/products",
+            Some(
+                json!({ "title": "Shirt", "options": [{ "title": "Size", "values": ["S", "M"] }],
+                         "variants": [{ "title": "S", "prices": [] }] }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 400, "{missing}");
+    assert_eq!(
+        missing["message"],
+        "Product \"Shirt\" has variants with missing options: [S]"
+    );
+    let product = admin
+        .post(
+            "/admin/products",
+            json!({
+                "title": "Linen Shirt", "status": "published", "shipping_profile_id": profile,
+                "options": [{ "title": "Size", "values": ["S", "M"] }],
+                "variants": [
+                    { "title": "S", "sku": "SHIRT-S", "options": { "Size": "S" },
+                      "prices": [{ "currency_code": "usd", "amount": 15 }] },
+                    { "title": "M", "sku": "SHIRT-M", "options": { "Size": "M" },
+                      "prices": [{ "currency_code": "usd", "amount": 17 }] }
+                ],
+                "sales_channels": [{ "id": channel }]
+            }),
+        )
+        .await["product"]
+        .clone();
+    assert_eq!(product["handle"], "linen-shirt", "{product}");
+    assert_eq!(product["variants"].as_array().unwrap().len(), 2);
+    let (status, duplicate) = admin
+        .send(
+            reqwest::Method::POST,
+            "/admin/products",
+            Some(json!({ "title": "Linen Shirt" })),
+        )
+        .await;
+    assert_eq!(
+        (status, duplicate["type"].clone()),
+        (422, json!("duplicate_error")),
+        "{duplicate}"
+    );
+
+    // Stock: each managed variant got an inventory item to stock.
+    let items = admin.get("/admin/inventory-items?sku=SHIRT-S").await;
+    assert_eq!(items["count"], json!(1), "{items}");
+    let item = items["inventory_items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stocked = admin
+        .post(
+            &format!("/admin/inventory-items/{item}/location-levels"),
+            json!({ "location_id": location_id, "stocked_quantity": 3 }),
+        )
+        .await;
+    assert_eq!(
+        stocked["inventory_item"]["location_levels"][0]["available_quantity"],
+        json!(3),
+        "{stocked}"
+    );
+    let restocked = admin
+        .post(
+            &format!("/admin/inventory-items/{item}/location-levels/{location_id}"),
+            json!({ "stocked_quantity": 10 }),
+        )
+        .await;
+    assert_eq!(restocked["inventory_item"]["stocked_quantity"], json!(10));
+
+    // The storefront shops with the new key.
+    let (status, listed) = store_get(
+        &host,
+        token,
+        &format!("/store/products?region_id={region_id}&fields=*variants.calculated_price,+variants.inventory_quantity"),
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["count"], json!(1), "{listed}");
+    let small = listed["products"][0]["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["sku"] == "SHIRT-S")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        small["calculated_price"]["calculated_amount"],
+        json!(15),
+        "{small}"
+    );
+    assert_eq!(small["inventory_quantity"], json!(10), "{small}");
+
+    let shop = Shopper {
+        host: &host,
+        key: token,
+    };
+    let cart = shop
+        .post("/store/carts", json!({ "region_id": region_id, "items": [{ "variant_id": small["id"], "quantity": 2 }] }))
+        .await["cart"]
+        .clone();
+    let cart_id = cart["id"].as_str().unwrap().to_owned();
+    shop.post(
+        &format!("/store/carts/{cart_id}"),
+        json!({ "email": "buyer@example.com", "shipping_address": { "first_name": "Ann", "address_1": "5 Elm St", "city": "Austin", "country_code": "us", "postal_code": "73301" } }),
+    )
+    .await;
+    let (_, shipping) = shop
+        .get(&format!("/store/shipping-options?cart_id={cart_id}"))
+        .await;
+    let offered = &shipping["shipping_options"][0];
+    assert_eq!(offered["id"], option["id"], "{shipping}");
+    assert_eq!(
+        offered["amount"],
+        json!(6),
+        "the region price wins: {shipping}"
+    );
+    shop.post(
+        &format!("/store/carts/{cart_id}/shipping-methods"),
+        json!({ "option_id": offered["id"] }),
+    )
+    .await;
+    let collection = shop
+        .post("/store/payment-collections", json!({ "cart_id": cart_id }))
+        .await["payment_collection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    shop.post(
+        &format!("/store/payment-collections/{collection}/payment-sessions"),
+        json!({ "provider_id": "pp_system_default" }),
+    )
+    .await;
+    let completed = shop
+        .post(&format!("/store/carts/{cart_id}/complete"), json!({}))
+        .await;
+    assert_eq!(completed["type"], "order", "{completed}");
+    assert_eq!(completed["order"]["total"], json!(36), "{completed}");
+    let levels = admin.get(&format!("/admin/inventory-items/{item}")).await;
+    assert_eq!(
+        levels["inventory_item"]["reserved_quantity"],
+        json!(2),
+        "{levels}"
+    );
+}
+
+struct Shopper<'a> {
+    host: &'a HostProcess,
+    key: &'a str,
+}
+
+impl Shopper<'_> {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        store_get(self.host, self.key, path).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let res = self
+            .host
+            .client
+            .post(self.host.url(path))
+            .header("x-publishable-api-key", self.key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "POST {path}: {body}");
+        body
+    }
 }

@@ -6,9 +6,11 @@ pub mod cart;
 pub mod create_admin_user;
 pub mod crud;
 pub mod customer;
+pub mod inventory_levels;
 pub mod link_batch;
 pub mod locations;
 pub mod preferences;
+pub mod products;
 pub mod regions;
 pub mod shipping_options;
 pub mod stores;
@@ -27,6 +29,8 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(link_batch::workflows())
         .chain(locations::workflows())
         .chain(shipping_options::workflows())
+        .chain(products::workflows())
+        .chain(inventory_levels::workflows())
     {
         engine.register(workflow);
     }

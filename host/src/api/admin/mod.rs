@@ -3,6 +3,8 @@
 
 mod api_keys;
 mod fulfillment;
+mod inventory;
+mod products;
 mod regions;
 mod resource;
 pub mod resources;
@@ -52,4 +54,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(fulfillment::get_option, fulfillment::delete_option))
         .routes(routes!(fulfillment::providers))
+        .routes(routes!(products::list, products::create))
+        .routes(routes!(products::get, products::delete))
+        .routes(routes!(inventory::list, inventory::create))
+        .routes(routes!(inventory::get))
+        .routes(routes!(inventory::levels, inventory::create_level))
+        .routes(routes!(inventory::update_level))
 }
