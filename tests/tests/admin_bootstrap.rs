@@ -477,6 +477,173 @@ async fn an_admin_sets_up_an_empty_store_over_http() {
         json!(2),
         "{levels}"
     );
+    // The back office fulfils, captures, ships and delivers the order.
+    let order_id = completed["order"]["id"].as_str().unwrap().to_owned();
+    let orders = admin.get("/admin/orders").await;
+    assert_eq!(orders["count"], json!(1), "{orders}");
+    let order = admin.get(&format!("/admin/orders/{order_id}")).await["order"].clone();
+    assert_eq!(order["payment_status"], "authorized", "{order}");
+    assert_eq!(order["fulfillment_status"], "not_fulfilled");
+    let line = order["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, too_many) = admin
+        .send(
+            reqwest::Method::POST,
+            &format!("/admin/orders/{order_id}/fulfillments"),
+            Some(json!({ "items": [{ "id": line, "quantity": 3 }] })),
+        )
+        .await;
+    assert_eq!(status, 400, "{too_many}");
+    let partly = admin
+        .post(
+            &format!("/admin/orders/{order_id}/fulfillments"),
+            json!({ "items": [{ "id": line, "quantity": 1 }], "location_id": location_id }),
+        )
+        .await["order"]
+        .clone();
+    assert_eq!(
+        partly["fulfillment_status"], "partially_fulfilled",
+        "{partly}"
+    );
+    let fulfilled = admin
+        .post(
+            &format!("/admin/orders/{order_id}/fulfillments"),
+            json!({ "items": [{ "id": line, "quantity": 1 }] }),
+        )
+        .await["order"]
+        .clone();
+    assert_eq!(fulfilled["fulfillment_status"], "fulfilled", "{fulfilled}");
+    let stock = admin.get(&format!("/admin/inventory-items/{item}")).await;
+    assert_eq!(
+        stock["inventory_item"]["stocked_quantity"],
+        json!(8),
+        "{stock}"
+    );
+    assert_eq!(
+        stock["inventory_item"]["reserved_quantity"],
+        json!(0),
+        "{stock}"
+    );
+
+    let payment = fulfilled["payment_collections"][0]["payments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let captured = admin
+        .post(&format!("/admin/payments/{payment}/capture"), json!({}))
+        .await;
+    assert_eq!(
+        captured["payment"]["captures"][0]["amount"],
+        json!(36),
+        "{captured}"
+    );
+    let (status, again) = admin
+        .send(
+            reqwest::Method::POST,
+            &format!("/admin/payments/{payment}/capture"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 400, "capturing twice: {again}");
+
+    let fulfillments: Vec<String> = fulfilled["fulfillments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fulfillments.len(), 2, "{fulfilled}");
+    let (status, early) = admin
+        .send(
+            reqwest::Method::POST,
+            &format!(
+                "/admin/orders/{order_id}/fulfillments/{}/mark-as-delivered",
+                fulfillments[0]
+            ),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 400, "delivered before shipped: {early}");
+    let mut last = Value::Null;
+    for fulfillment in &fulfillments {
+        admin
+            .post(
+                &format!("/admin/orders/{order_id}/fulfillments/{fulfillment}/shipments"),
+                json!({ "items": [{ "id": line, "quantity": 1 }], "labels": [{ "tracking_number": "1Z999", "tracking_url": "https://track.example/1Z999", "label_url": "https://labels.example/1Z999" }] }),
+            )
+            .await;
+        last = admin
+            .post(
+                &format!("/admin/orders/{order_id}/fulfillments/{fulfillment}/mark-as-delivered"),
+                json!({}),
+            )
+            .await;
+    }
+    assert_eq!(last["order"]["fulfillment_status"], "delivered", "{last}");
+    assert_eq!(last["order"]["payment_status"], "captured", "{last}");
+    let (status, refused) = admin
+        .send(
+            reqwest::Method::POST,
+            &format!("/admin/orders/{order_id}/cancel"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["type"].clone()),
+        (400, json!("not_allowed")),
+        "{refused}"
+    );
+
+    // A second order is canceled: its stock is free again.
+    let cart = shop
+        .post("/store/carts", json!({ "region_id": region_id, "email": "b@example.com", "items": [{ "variant_id": small["id"], "quantity": 3 }],
+                                      "shipping_address": { "address_1": "5 Elm St", "city": "Austin", "country_code": "us" } }))
+        .await["cart"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    shop.post(
+        &format!("/store/carts/{cart}/shipping-methods"),
+        json!({ "option_id": offered["id"] }),
+    )
+    .await;
+    let collection = shop
+        .post("/store/payment-collections", json!({ "cart_id": cart }))
+        .await["payment_collection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    shop.post(
+        &format!("/store/payment-collections/{collection}/payment-sessions"),
+        json!({ "provider_id": "pp_system_default" }),
+    )
+    .await;
+    let second = shop
+        .post(&format!("/store/carts/{cart}/complete"), json!({}))
+        .await["order"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let held = admin.get(&format!("/admin/inventory-items/{item}")).await;
+    assert_eq!(
+        held["inventory_item"]["reserved_quantity"],
+        json!(3),
+        "{held}"
+    );
+    let canceled = admin
+        .post(&format!("/admin/orders/{second}/cancel"), json!({}))
+        .await;
+    assert_eq!(canceled["order"]["status"], "canceled", "{canceled}");
+    let freed = admin.get(&format!("/admin/inventory-items/{item}")).await;
+    assert_eq!(
+        freed["inventory_item"]["reserved_quantity"],
+        json!(0),
+        "{freed}"
+    );
+    assert_eq!(
+        freed["inventory_item"]["stocked_quantity"],
+        json!(8),
+        "{freed}"
+    );
 }
 
 struct Shopper<'a> {

@@ -76,6 +76,30 @@ fn families(tag: &str) -> Vec<Family> {
             missing_field: json!({ "name": "no type" }),
         },
         Family {
+            path: "/admin/product-categories",
+            singular: "product_category",
+            create: json!({ "name": format!("Outerwear {tag}"), "is_active": true }),
+            update: json!({ "description": "Coats and jackets" }),
+            filter: "q=outerwear",
+            missing_field: json!({ "description": "no name" }),
+        },
+        Family {
+            path: "/admin/customers",
+            singular: "customer",
+            create: json!({ "email": format!("walk-in-{tag}@shop.example"), "first_name": "Walk" }),
+            update: json!({ "company_name": "Walk Inc" }),
+            filter: "q=walk-in",
+            missing_field: json!({ "email": "not-an-email" }),
+        },
+        Family {
+            path: "/admin/campaigns",
+            singular: "campaign",
+            create: json!({ "name": format!("Spring {tag}"), "campaign_identifier": format!("spring-{tag}") }),
+            update: json!({ "description": "Spring sale" }),
+            filter: "q=spring",
+            missing_field: json!({ "name": "no identifier" }),
+        },
+        Family {
             path: "/admin/price-preferences",
             singular: "price_preference",
             create: json!({ "attribute": "currency_code", "value": "DKK", "is_tax_inclusive": true }),
@@ -350,5 +374,71 @@ async fn a_tax_inclusive_currency_includes_tax_in_prices_and_cart_lines() {
     assert_eq!(
         us["calculated_price"]["is_calculated_price_tax_inclusive"],
         json!(false)
+    );
+}
+
+#[tokio::test]
+async fn tax_regions_carry_their_rates() {
+    let store = DemoStore::start(None).await;
+    let admin = store.admin_token().await;
+    let (status, canada) = store
+        .post_as(
+            "/admin/tax-regions",
+            json!({ "country_code": "CA", "default_tax_rate": { "rate": 5, "code": "GST", "name": "GST" } }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{canada}");
+    let canada_id = canada["tax_region"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(canada["tax_region"]["country_code"], "ca");
+    assert_eq!(canada["tax_region"]["tax_rates"][0]["rate"], json!(5.0));
+    assert_eq!(
+        canada["tax_region"]["tax_rates"][0]["is_default"],
+        json!(true)
+    );
+    let (status, again) = store
+        .post_as(
+            "/admin/tax-regions",
+            json!({ "country_code": "ca" }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 400, "{again}");
+    let (status, quebec) = store
+        .post_as(
+            "/admin/tax-regions",
+            json!({ "country_code": "ca", "province_code": "ca-qc" }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{quebec}");
+    assert_eq!(quebec["tax_region"]["parent_id"], json!(canada_id));
+    let quebec_id = quebec["tax_region"]["id"].as_str().unwrap();
+    let (status, rate) = store
+        .post_as(
+            "/admin/tax-rates",
+            json!({ "tax_region_id": quebec_id, "rate": 9.975, "code": "QST", "name": "QST", "is_default": true }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{rate}");
+    let (_, listed) = store
+        .get_as("/admin/tax-regions?country_code=ca", &admin)
+        .await;
+    assert_eq!(listed["count"], json!(2), "{listed}");
+    let (status, gone) = store
+        .delete_as(&format!("/admin/tax-regions/{canada_id}"), &admin)
+        .await;
+    assert_eq!(status, 200, "{gone}");
+    let (_, rates) = store
+        .get_as(
+            &format!("/admin/tax-rates?tax_region_id={canada_id}"),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        rates["count"],
+        json!(0),
+        "a region's rates go with it: {rates}"
     );
 }

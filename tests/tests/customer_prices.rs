@@ -4,8 +4,8 @@
 //! joins the group, product reads with their token and the lines of their
 //! cart carry the group price, with the regular price as `compare_at`.
 //!
-//! Group membership is written to the database directly until the Admin API
-//! (`POST /admin/customer-groups/:id/customers`) exists.
+//! The admin adds the customer to the group with
+//! `POST /admin/customer-groups/:id/customers`.
 
 use medusa_tests::store::DemoStore;
 use serde_json::{Value, json};
@@ -21,20 +21,29 @@ async fn hoodie_price(store: &DemoStore, region_id: &str, token: Option<&str>) -
 }
 
 async fn join_vip(store: &DemoStore, customer_id: &str) {
-    let url = format!("sqlite://{}", store.project.file("medusa.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let (group,): (String,) = sqlx::query_as("SELECT id FROM customer_group WHERE name = 'VIP'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO customer_group_customer (customer_group_id, customer_id) VALUES (?, ?)",
-    )
-    .bind(group)
-    .bind(customer_id)
-    .execute(&pool)
-    .await
-    .unwrap();
+    let admin = store.admin_token().await;
+    let (status, groups) = store.get_as("/admin/customer-groups?q=VIP", &admin).await;
+    assert_eq!(status, 200, "{groups}");
+    let group = groups["customer_groups"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, joined) = store
+        .post_as(
+            &format!("/admin/customer-groups/{group}/customers"),
+            json!({ "add": [customer_id] }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{joined}");
+    assert!(
+        joined["customer_group"]["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == json!(customer_id)),
+        "{joined}"
+    );
 }
 
 #[tokio::test]

@@ -69,8 +69,37 @@ pub const PRICE_PREFERENCES: CrudEntity = CrudEntity {
     event: "price-preference",
 };
 
+pub const PRODUCT_CATEGORIES: CrudEntity = CrudEntity {
+    name: "product-categories",
+    module: "product",
+    model: "product_category",
+    event: "product-category",
+};
+pub const CUSTOMERS: CrudEntity = CrudEntity {
+    name: "customers",
+    module: "customer",
+    model: "customer",
+    event: "customer",
+};
+pub const TAX_RATES: CrudEntity = CrudEntity {
+    name: "tax-rates",
+    module: "tax",
+    model: "tax_rate",
+    event: "tax-rate",
+};
+pub const CAMPAIGNS: CrudEntity = CrudEntity {
+    name: "campaigns",
+    module: "promotion",
+    model: "campaign",
+    event: "campaign",
+};
+
 /// Every plain record kind.
 pub const ENTITIES: &[&CrudEntity] = &[
+    &PRODUCT_CATEGORIES,
+    &CUSTOMERS,
+    &TAX_RATES,
+    &CAMPAIGNS,
     &SALES_CHANNELS,
     &CUSTOMER_GROUPS,
     &PRODUCT_COLLECTIONS,

@@ -6,14 +6,17 @@ pub mod cart;
 pub mod create_admin_user;
 pub mod crud;
 pub mod customer;
+pub mod customer_groups;
 pub mod inventory_levels;
 pub mod link_batch;
 pub mod locations;
+pub mod orders;
 pub mod preferences;
 pub mod products;
 pub mod regions;
 pub mod shipping_options;
 pub mod stores;
+pub mod tax_regions;
 
 use crate::framework::workflows::WorkflowEngine;
 
@@ -31,6 +34,9 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(shipping_options::workflows())
         .chain(products::workflows())
         .chain(inventory_levels::workflows())
+        .chain(orders::workflows())
+        .chain(tax_regions::workflows())
+        .chain(customer_groups::workflows())
     {
         engine.register(workflow);
     }

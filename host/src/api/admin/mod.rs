@@ -2,8 +2,10 @@
 //! user session or secret API key (the caller adds [`super::admin_auth`]).
 
 mod api_keys;
+mod customer_groups;
 mod fulfillment;
 mod inventory;
+mod orders;
 mod products;
 mod regions;
 mod resource;
@@ -11,6 +13,7 @@ pub mod resources;
 mod run;
 mod stock_locations;
 mod stores;
+mod tax_regions;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -60,4 +63,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(inventory::get))
         .routes(routes!(inventory::levels, inventory::create_level))
         .routes(routes!(inventory::update_level))
+        .routes(routes!(orders::list))
+        .routes(routes!(orders::get))
+        .routes(routes!(orders::cancel))
+        .routes(routes!(orders::fulfil))
+        .routes(routes!(orders::ship))
+        .routes(routes!(orders::deliver))
+        .routes(routes!(orders::capture))
+        .routes(routes!(tax_regions::list, tax_regions::create))
+        .routes(routes!(tax_regions::get, tax_regions::delete))
+        .routes(routes!(customer_groups::customers))
 }

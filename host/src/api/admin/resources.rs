@@ -1,6 +1,7 @@
 //! The plain admin resources (§3) served by [`super::resource::Resource`]:
-//! sales channels, customer groups, product collections, tags and types,
-//! shipping profiles and price preferences.
+//! sales channels, customer groups, product collections, categories, tags
+//! and types, shipping profiles, price preferences, customers, tax rates and
+//! campaigns.
 
 use serde_json::{Map, Value};
 
@@ -122,8 +123,164 @@ pub static PRICE_PREFERENCES: Resource = Resource {
     prepare: Some(check_preference),
 };
 
+pub static PRODUCT_CATEGORIES: Resource = Resource {
+    path: "/product-categories",
+    entity: &crud::PRODUCT_CATEGORIES,
+    singular: "product_category",
+    plural: "product_categories",
+    label: "Product category",
+    fields: with_meta![
+        "id",
+        "name",
+        "description",
+        "handle",
+        "is_active",
+        "is_internal",
+        "rank",
+        "parent_category_id",
+    ],
+    filters: &[
+        "id",
+        "q",
+        "name",
+        "handle",
+        "is_active",
+        "is_internal",
+        "parent_category_id",
+        "created_at",
+        "updated_at",
+    ],
+    writable: &[
+        "name",
+        "description",
+        "handle",
+        "is_active",
+        "is_internal",
+        "parent_category_id",
+        "rank",
+        "metadata",
+    ],
+    required: &["name"],
+    prepare: Some(handle_from_name),
+};
+
+pub static CUSTOMERS: Resource = Resource {
+    path: "/customers",
+    entity: &crud::CUSTOMERS,
+    singular: "customer",
+    plural: "customers",
+    label: "Customer",
+    fields: &[
+        "id",
+        "email",
+        "company_name",
+        "first_name",
+        "last_name",
+        "phone",
+        "has_account",
+        "created_by",
+        "metadata",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "addresses.*",
+    ],
+    filters: &[
+        "id",
+        "q",
+        "email",
+        "company_name",
+        "first_name",
+        "last_name",
+        "has_account",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
+    writable: &[
+        "email",
+        "company_name",
+        "first_name",
+        "last_name",
+        "phone",
+        "metadata",
+    ],
+    required: &[],
+    prepare: Some(lower_case_email),
+};
+
+pub static TAX_RATES: Resource = Resource {
+    path: "/tax-rates",
+    entity: &crud::TAX_RATES,
+    singular: "tax_rate",
+    plural: "tax_rates",
+    label: "Tax rate",
+    fields: with_meta![
+        "id",
+        "rate",
+        "code",
+        "name",
+        "is_default",
+        "is_combinable",
+        "tax_region_id",
+    ],
+    filters: &[
+        "id",
+        "tax_region_id",
+        "code",
+        "is_default",
+        "created_at",
+        "updated_at",
+    ],
+    writable: &[
+        "rate",
+        "code",
+        "name",
+        "is_default",
+        "is_combinable",
+        "tax_region_id",
+        "metadata",
+    ],
+    required: &["name", "code", "tax_region_id"],
+    prepare: None,
+};
+
+pub static CAMPAIGNS: Resource = Resource {
+    path: "/campaigns",
+    entity: &crud::CAMPAIGNS,
+    singular: "campaign",
+    plural: "campaigns",
+    label: "Campaign",
+    fields: &[
+        "id",
+        "name",
+        "campaign_identifier",
+        "description",
+        "starts_at",
+        "ends_at",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "budget.*",
+    ],
+    filters: &["id", "q", "campaign_identifier", "created_at", "updated_at"],
+    writable: &[
+        "name",
+        "campaign_identifier",
+        "description",
+        "starts_at",
+        "ends_at",
+    ],
+    required: &["name", "campaign_identifier"],
+    prepare: None,
+};
+
 /// Every plain resource.
 pub const ALL: &[&Resource] = &[
+    &PRODUCT_CATEGORIES,
+    &CUSTOMERS,
+    &TAX_RATES,
+    &CAMPAIGNS,
     &SALES_CHANNELS,
     &CUSTOMER_GROUPS,
     &COLLECTIONS,
@@ -150,6 +307,26 @@ fn handle_from_title(body: &mut Map<String, Value>) -> Result<(), String> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         body.insert("handle".into(), Value::String(handleize(title)));
+    }
+    Ok(())
+}
+
+fn handle_from_name(body: &mut Map<String, Value>) -> Result<(), String> {
+    if body.get("handle").is_none_or(Value::is_null) {
+        let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+        body.insert("handle".into(), Value::String(handleize(name)));
+    }
+    Ok(())
+}
+
+fn lower_case_email(body: &mut Map<String, Value>) -> Result<(), String> {
+    if let Some(Value::String(email)) = body.get_mut("email") {
+        if !email.contains('@') {
+            return Err(format!(
+                "Invalid request: '{email}' is not an email address"
+            ));
+        }
+        *email = email.to_lowercase();
     }
     Ok(())
 }

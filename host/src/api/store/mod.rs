@@ -4,7 +4,7 @@ mod carts;
 mod catalog;
 mod checkout;
 mod customers;
-mod orders;
+pub mod orders;
 mod products;
 mod returns;
 mod transfers;

@@ -60,21 +60,7 @@ async fn shape(state: &AppState, mut order: Value) -> Result<Value, ApiError> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let shipped = items
-        .iter()
-        .all(|i| i["shipped_quantity"].as_i64() >= i["quantity"].as_i64())
-        && !items.is_empty();
-    let fulfilled = items
-        .iter()
-        .all(|i| i["fulfilled_quantity"].as_i64() >= i["quantity"].as_i64())
-        && !items.is_empty();
-    let fulfillment_status = if shipped {
-        "shipped"
-    } else if fulfilled {
-        "fulfilled"
-    } else {
-        "not_fulfilled"
-    };
+    let fulfillment_status = fulfillment_status(&items);
     map.insert("payment_status".into(), json!(payment_status));
     map.insert("fulfillment_status".into(), json!(fulfillment_status));
     let paid: f64 = collections
@@ -97,6 +83,31 @@ async fn shape(state: &AppState, mut order: Value) -> Result<Value, ApiError> {
         }
     }
     Ok(order)
+}
+
+/// Medusa's fulfillment status from the items' fulfilled, shipped and
+/// delivered quantities (all of them, some of them, or none).
+fn fulfillment_status(items: &[Value]) -> &'static str {
+    let count = |key: &str| -> (bool, bool) {
+        let all = !items.is_empty()
+            && items
+                .iter()
+                .all(|i| i[key].as_i64().unwrap_or(0) >= i["quantity"].as_i64().unwrap_or(0));
+        let some = items.iter().any(|i| i[key].as_i64().unwrap_or(0) > 0);
+        (all, some)
+    };
+    let (delivered, some_delivered) = count("delivered_quantity");
+    let (shipped, some_shipped) = count("shipped_quantity");
+    let (fulfilled, some_fulfilled) = count("fulfilled_quantity");
+    match () {
+        _ if delivered => "delivered",
+        _ if some_delivered => "partially_delivered",
+        _ if shipped => "shipped",
+        _ if some_shipped => "partially_shipped",
+        _ if fulfilled => "fulfilled",
+        _ if some_fulfilled => "partially_fulfilled",
+        _ => "not_fulfilled",
+    }
 }
 
 /// An order with everything the storefront shows.
@@ -151,4 +162,23 @@ pub async fn get_order(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(envelope::one("order", order_response(&state, &id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fulfillment_status_follows_the_furthest_step_of_all_items() {
+        let item = |f: i64, s: i64, d: i64| json!({ "quantity": 2, "fulfilled_quantity": f, "shipped_quantity": s, "delivered_quantity": d });
+        assert_eq!(fulfillment_status(&[item(0, 0, 0)]), "not_fulfilled");
+        assert_eq!(fulfillment_status(&[item(1, 0, 0)]), "partially_fulfilled");
+        assert_eq!(fulfillment_status(&[item(2, 0, 0)]), "fulfilled");
+        assert_eq!(
+            fulfillment_status(&[item(2, 2, 0), item(2, 1, 0)]),
+            "partially_shipped"
+        );
+        assert_eq!(fulfillment_status(&[item(2, 2, 2)]), "delivered");
+        assert_eq!(fulfillment_status(&[]), "not_fulfilled");
+    }
 }

@@ -50,3 +50,28 @@ pub async fn release(
     exec.execute(&update).await?;
     Ok(())
 }
+
+/// Ships `quantity` reserved units of `item` from `location`: they leave
+/// both the stock and the reservations.
+pub async fn fulfil(
+    exec: &mut Exec<'_>,
+    item: &str,
+    location: &str,
+    quantity: i64,
+) -> Result<(), DbError> {
+    let mut update = Query::update();
+    update
+        .table(Alias::new("inventory_level"))
+        .value(
+            Alias::new("stocked_quantity"),
+            col("stocked_quantity").sub(quantity),
+        )
+        .value(
+            Alias::new("reserved_quantity"),
+            col("reserved_quantity").sub(quantity),
+        )
+        .and_where(col("inventory_item_id").eq(item))
+        .and_where(col("location_id").eq(location));
+    exec.execute(&update).await?;
+    Ok(())
+}
