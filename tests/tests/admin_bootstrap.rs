@@ -1,9 +1,13 @@
 //! The back-office bootstrap of spec §3.1 (issue 6), over HTTP alone, from an
 //! empty database: `medusa db migrate`, `medusa user create`, `medusa start`;
 //! then the admin sets the store's currencies, creates a region, a sales
-//! channel and a publishable key for it, and checks what a storefront sees.
+//! channel and a publishable key for it, a warehouse with a fulfillment set,
+//! service zone and shipping option, a product with variants, prices and
+//! stock; a storefront then buys with the new key, and the back office
+//! fulfils, captures, ships and delivers the order, and cancels another.
+//! On SQLite and on PostgreSQL.
 
-use medusa_tests::{HostProcess, Project};
+use medusa_tests::{HostProcess, Project, TestPostgres};
 use serde_json::{Value, json};
 
 const CONFIG: &str =
@@ -59,8 +63,19 @@ async fn store_get(host: &HostProcess, key: &str, path: &str) -> (u16, Value) {
 }
 
 #[tokio::test]
-async fn an_admin_sets_up_an_empty_store_over_http() {
-    let project = Project::new(CONFIG);
+async fn an_admin_sets_up_an_empty_store_over_http_on_sqlite() {
+    bootstrap(Project::new(CONFIG)).await;
+}
+
+#[tokio::test]
+async fn an_admin_sets_up_an_empty_store_over_http_on_postgres() {
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    bootstrap(Project::with_database(&pg.url)).await;
+}
+
+async fn bootstrap(project: Project) {
     project.run(&["db", "migrate"]).await.assert_code(0);
     project
         .run(&[
