@@ -76,6 +76,12 @@ async fn secret_key_id(state: &AppState, key: &str) -> Option<String> {
     row.get("id")?.as_str().map(str::to_owned)
 }
 
+/// Whether the request accepts an invite: a registered identity that is
+/// not yet a user may make it.
+fn accepts_invite(parts: &axum::http::request::Parts) -> bool {
+    parts.method == axum::http::Method::POST && parts.uri.path().ends_with("/invites/accept")
+}
+
 /// Middleware: admits authenticated back-office actors only.
 pub async fn require(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
@@ -91,7 +97,8 @@ pub async fn require(State(state): State<AppState>, request: Request, next: Next
         }),
         None => match MaybeAuth::from_request_parts(&mut parts, &state).await {
             Ok(MaybeAuth(Some(claims)))
-                if claims.actor_type == "user" && !claims.actor_id.is_empty() =>
+                if claims.actor_type == "user"
+                    && (!claims.actor_id.is_empty() || accepts_invite(&parts)) =>
             {
                 Some(AdminActor {
                     actor_type: claims.actor_type,
@@ -105,6 +112,14 @@ pub async fn require(State(state): State<AppState>, request: Request, next: Next
     let Some(actor) = actor else {
         return unauthorized();
     };
+    // A user deleted since the token was issued is let in no more.
+    if actor.actor_type == "user" && !actor.actor_id.is_empty() {
+        match crate::modules::user::find_user(&mut Exec::Db(state.db()), &actor.actor_id).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return unauthorized(),
+            Err(e) => return super::error::ApiError::from(e).into_response(),
+        }
+    }
     parts.extensions.insert(actor);
     next.run(Request::from_parts(parts, body)).await
 }

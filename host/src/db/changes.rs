@@ -44,6 +44,7 @@ const VOLATILE: &[&str] = &[
     "fulfillment",
     "fulfillment_item",
     "user",
+    "invite",
     "auth_identity",
     "auth_session",
     "provider_identity",

@@ -8,6 +8,7 @@ pub mod crud;
 pub mod customer;
 pub mod customer_groups;
 pub mod inventory_levels;
+pub mod invites;
 pub mod link_batch;
 pub mod locations;
 pub mod orders;
@@ -37,6 +38,7 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(orders::workflows())
         .chain(tax_regions::workflows())
         .chain(customer_groups::workflows())
+        .chain(invites::workflows())
     {
         engine.register(workflow);
     }

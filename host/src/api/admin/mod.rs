@@ -5,6 +5,7 @@ mod api_keys;
 mod customer_groups;
 mod fulfillment;
 mod inventory;
+mod invites;
 mod orders;
 mod products;
 mod regions;
@@ -30,7 +31,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     plain
         .routes(routes!(users::me))
         .routes(routes!(users::list))
-        .routes(routes!(users::get))
+        .routes(routes!(users::get, users::update, users::delete))
+        .routes(routes!(invites::list, invites::create))
+        .routes(routes!(invites::accept))
+        .routes(routes!(invites::get, invites::delete))
+        .routes(routes!(invites::resend))
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(api_keys::get, api_keys::update, api_keys::delete))
         .routes(routes!(api_keys::revoke))

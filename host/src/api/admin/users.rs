@@ -60,3 +60,50 @@ pub async fn get(
         found.ok_or_else(|| ApiError::not_found(format!("User with id: {id} was not found")))?;
     Ok(envelope::one("user", user))
 }
+
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    avatar_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metadata: Option<Value>,
+}
+
+/// Update a user's name, avatar or metadata.
+#[utoipa::path(post, path = "/users/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{user}"), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    crate::api::json::ApiJson(body): crate::api::json::ApiJson<UpdateUser>,
+) -> Result<Json<Value>, ApiError> {
+    let _exists = get(State(state.clone()), Path(id.clone())).await?;
+    let mut input = serde_json::to_value(&body).unwrap_or_default();
+    input["id"] = Value::String(id.clone());
+    super::run::run(&state, crate::flows::invites::UPDATE_USER, input).await?;
+    get(State(state), Path(id)).await
+}
+
+/// Delete a user (not yourself).
+#[utoipa::path(delete, path = "/users/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{id, object, deleted}"), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(actor): Extension<AdminActor>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if actor.actor_id == id {
+        return Err(ApiError::not_allowed("You cannot delete your own user"));
+    }
+    let _exists = get(State(state.clone()), Path(id.clone())).await?;
+    super::run::run(
+        &state,
+        crate::flows::invites::DELETE_USER,
+        serde_json::json!({ "id": id }),
+    )
+    .await?;
+    Ok(envelope::deleted(&id, "user", None))
+}

@@ -48,10 +48,19 @@ pub async fn login(
     if !ok {
         return Err(invalid());
     }
-    let actor_id = identity.app_metadata[format!("{actor_type}_id")]
+    let mut actor_id = identity.app_metadata[format!("{actor_type}_id")]
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    // A deleted user keeps its identity but is no longer an actor.
+    if actor_type == "user"
+        && !actor_id.is_empty()
+        && crate::modules::user::find_user(&mut Exec::Db(state.db()), &actor_id)
+            .await?
+            .is_none()
+    {
+        actor_id.clear();
+    }
     let token = auth_token::issue(
         &state.config().http.jwt_secret,
         actor_type,

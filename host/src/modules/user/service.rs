@@ -141,6 +141,29 @@ pub async fn list_users(
     Ok((rows.into_iter().map(Value::Object).collect(), total))
 }
 
+/// The user (not deleted) with `email`, if any.
+pub async fn find_user_by_email(
+    exec: &mut Exec<'_>,
+    email: &str,
+) -> Result<Option<Value>, DbError> {
+    let mut select = USERS.select();
+    select
+        .and_where(USERS.col("email").eq(email))
+        .and_where(USERS.col("deleted_at").is_null());
+    let rows = exec.fetch(&select, &USERS.specs()).await?;
+    Ok(rows.into_iter().next().map(Value::Object))
+}
+
+/// Sets `changes` (first and last name, avatar, metadata, deletion) on user `id`.
+pub async fn update_user(exec: &mut Exec<'_>, id: &str, changes: Value) -> Result<(), DbError> {
+    let mut set = changes.as_object().cloned().unwrap_or_default();
+    set.insert("updated_at".into(), crate::db::table::now_value());
+    let mut update = USERS.update(&set, exec.dialect())?;
+    update.and_where(USERS.col("id").eq(id));
+    exec.execute(&update).await?;
+    Ok(())
+}
+
 /// Number of users that are not deleted.
 pub async fn count_users(tx: &mut Transaction) -> Result<i64, DbError> {
     let select = Query::select()
