@@ -442,3 +442,104 @@ async fn tax_regions_carry_their_rates() {
         "a region's rates go with it: {rates}"
     );
 }
+
+#[tokio::test]
+async fn an_admin_promotion_discounts_a_storefront_cart() {
+    let store = DemoStore::start(None).await;
+    let admin = store.admin_token().await;
+    for (bad, why) in [
+        (
+            json!({ "code": "X1", "application_method": { "type": "fixed", "target_type": "items", "value": 5 } }),
+            "a fixed amount needs a currency",
+        ),
+        (
+            json!({ "code": "X2", "application_method": { "type": "percentage", "value": 150 } }),
+            "more than 100%",
+        ),
+        (
+            json!({ "code": "X3", "application_method": { "type": "percentage", "value": 10 }, "rules": [{ "attribute": "customer.groups.id", "operator": "in", "values": ["x"] }] }),
+            "rules are not evaluated yet",
+        ),
+        (json!({ "code": "X4" }), "no application method"),
+    ] {
+        let (status, body) = store.post_as("/admin/promotions", bad, &admin).await;
+        assert_eq!(
+            (status, body["type"].clone()),
+            (400, json!("invalid_data")),
+            "{why}: {body}"
+        );
+    }
+    let (status, created) = store
+        .post_as(
+            "/admin/promotions",
+            json!({
+                "code": "ADMIN15", "type": "standard",
+                "application_method": { "type": "percentage", "target_type": "items", "allocation": "across", "value": 15 },
+                "campaign": { "name": "Launch", "campaign_identifier": "launch-2026", "budget": { "type": "usage", "limit": 100 } }
+            }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let promotion = &created["promotion"];
+    assert_eq!(
+        promotion["application_method"]["value"],
+        json!(15),
+        "{promotion}"
+    );
+    assert_eq!(
+        promotion["campaign"]["budget"]["limit"],
+        json!(100.0),
+        "{promotion}"
+    );
+    let id = promotion["id"].as_str().unwrap().to_owned();
+    let (status, twice) = store
+        .post_as(
+            "/admin/promotions",
+            json!({ "code": "ADMIN15", "application_method": { "type": "percentage", "value": 5 } }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 422, "a taken code: {twice}");
+
+    let region = store.region("eur").await;
+    let (_, products) = store.get("/store/products?handle=hoodie").await;
+    let variant = products["products"][0]["variants"][0]["id"].clone();
+    let cart = store
+        .ok(
+            "/store/carts",
+            json!({ "region_id": region["id"], "items": [{ "variant_id": variant, "quantity": 2 }] }),
+        )
+        .await;
+    let cart_id = cart["cart"]["id"].as_str().unwrap();
+    let discounted = store
+        .ok(
+            &format!("/store/carts/{cart_id}/promotions"),
+            json!({ "promo_codes": ["ADMIN15"] }),
+        )
+        .await;
+    assert_eq!(
+        discounted["cart"]["discount_subtotal"],
+        json!(13.5),
+        "{}",
+        discounted["cart"]
+    );
+
+    let (status, paused) = store
+        .post_as(
+            &format!("/admin/promotions/{id}"),
+            json!({ "status": "inactive" }),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        (status, paused["promotion"]["status"].clone()),
+        (200, json!("inactive"))
+    );
+    let (status, deleted) = store
+        .delete_as(&format!("/admin/promotions/{id}"), &admin)
+        .await;
+    assert_eq!(status, 200, "{deleted}");
+    let (_, listed) = store.get_as("/admin/promotions?q=ADMIN", &admin).await;
+    assert_eq!(listed["count"], json!(0), "{listed}");
+}

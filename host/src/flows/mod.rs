@@ -14,6 +14,7 @@ pub mod locations;
 pub mod orders;
 pub mod preferences;
 pub mod products;
+pub mod promotions;
 pub mod regions;
 pub mod shipping_options;
 pub mod stores;
@@ -39,6 +40,7 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(tax_regions::workflows())
         .chain(customer_groups::workflows())
         .chain(invites::workflows())
+        .chain(promotions::workflows())
     {
         engine.register(workflow);
     }

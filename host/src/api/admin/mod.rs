@@ -8,6 +8,7 @@ mod inventory;
 mod invites;
 mod orders;
 mod products;
+mod promotions;
 mod regions;
 mod resource;
 pub mod resources;
@@ -36,6 +37,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::accept))
         .routes(routes!(invites::get, invites::delete))
         .routes(routes!(invites::resend))
+        .routes(routes!(promotions::list, promotions::create))
+        .routes(routes!(
+            promotions::get,
+            promotions::update,
+            promotions::delete
+        ))
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(api_keys::get, api_keys::update, api_keys::delete))
         .routes(routes!(api_keys::revoke))
