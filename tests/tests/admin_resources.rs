@@ -543,3 +543,81 @@ async fn an_admin_promotion_discounts_a_storefront_cart() {
     let (_, listed) = store.get_as("/admin/promotions?q=ADMIN", &admin).await;
     assert_eq!(listed["count"], json!(0), "{listed}");
 }
+
+#[tokio::test]
+async fn an_admin_price_list_puts_a_product_on_sale() {
+    let store = DemoStore::start(None).await;
+    let admin = store.admin_token().await;
+    let region = store.region("eur").await;
+    let in_europe = format!("region_id={}", region["id"].as_str().unwrap());
+    let variant = hoodie(&store, &in_europe).await;
+    let variant_id = variant["id"].as_str().unwrap().to_owned();
+
+    let (status, missing) = store
+        .post_as(
+            "/admin/price-lists",
+            json!({ "title": "Ghost", "prices": [{ "variant_id": "variant_missing", "currency_code": "eur", "amount": 1 }] }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 400, "{missing}");
+    let (_, lists) = store.get_as("/admin/price-lists?q=Ghost", &admin).await;
+    assert_eq!(
+        lists["count"],
+        json!(0),
+        "a refused list leaves nothing: {lists}"
+    );
+
+    let (status, created) = store
+        .post_as(
+            "/admin/price-lists",
+            json!({ "title": "Winter sale", "description": "Hoodies", "status": "active", "type": "sale",
+                    "prices": [{ "variant_id": variant_id, "currency_code": "EUR", "amount": 30 }] }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let list_id = created["price_list"]["id"].as_str().unwrap().to_owned();
+    let price_id = created["price_list"]["prices"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let on_sale = hoodie(&store, &in_europe).await["calculated_price"].clone();
+    assert_eq!(on_sale["calculated_amount"], json!(30), "{on_sale}");
+    assert_eq!(on_sale["original_amount"], json!(45));
+    assert_eq!(on_sale["calculated_price"]["price_list_type"], "sale");
+
+    let (status, batch) = store
+        .post_as(
+            &format!("/admin/price-lists/{list_id}/prices/batch"),
+            json!({ "update": [{ "id": price_id, "amount": 25 }] }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{batch}");
+    let cheaper = hoodie(&store, &in_europe).await["calculated_price"].clone();
+    assert_eq!(cheaper["calculated_amount"], json!(25), "{cheaper}");
+
+    let (status, _) = store
+        .post_as(
+            &format!("/admin/price-lists/{list_id}"),
+            json!({ "status": "draft" }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let paused = hoodie(&store, &in_europe).await["calculated_price"].clone();
+    assert_eq!(
+        paused["calculated_amount"],
+        json!(45),
+        "a draft list sells nothing: {paused}"
+    );
+    let (status, _) = store
+        .delete_as(&format!("/admin/price-lists/{list_id}"), &admin)
+        .await;
+    assert_eq!(status, 200);
+    let (status, gone) = store
+        .get_as(&format!("/admin/price-lists/{list_id}"), &admin)
+        .await;
+    assert_eq!(status, 404, "{gone}");
+}

@@ -13,6 +13,7 @@ pub mod link_batch;
 pub mod locations;
 pub mod orders;
 pub mod preferences;
+pub mod price_lists;
 pub mod products;
 pub mod promotions;
 pub mod regions;
@@ -41,6 +42,7 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(customer_groups::workflows())
         .chain(invites::workflows())
         .chain(promotions::workflows())
+        .chain(price_lists::workflows())
     {
         engine.register(workflow);
     }

@@ -7,6 +7,7 @@ mod fulfillment;
 mod inventory;
 mod invites;
 mod orders;
+mod price_lists;
 mod products;
 mod promotions;
 mod regions;
@@ -38,6 +39,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::get, invites::delete))
         .routes(routes!(invites::resend))
         .routes(routes!(promotions::list, promotions::create))
+        .routes(routes!(price_lists::list, price_lists::create))
+        .routes(routes!(
+            price_lists::get,
+            price_lists::update,
+            price_lists::delete
+        ))
+        .routes(routes!(price_lists::batch_prices))
         .routes(routes!(
             promotions::get,
             promotions::update,
