@@ -379,6 +379,28 @@ async fn bootstrap(project: Project) {
         .clone();
     assert_eq!(product["handle"], "linen-shirt", "{product}");
     assert_eq!(product["variants"].as_array().unwrap().len(), 2);
+    let product_id = product["id"].as_str().unwrap().to_owned();
+    let edited = admin
+        .post(
+            &format!("/admin/products/{product_id}"),
+            json!({ "description": "Breezy linen", "images": [{ "url": "https://img.example/shirt.jpg" }] }),
+        )
+        .await["product"]
+        .clone();
+    assert_eq!(edited["description"], "Breezy linen");
+    assert_eq!(
+        edited["thumbnail"], "https://img.example/shirt.jpg",
+        "{edited}"
+    );
+    assert_eq!(edited["images"].as_array().unwrap().len(), 1);
+    let (status, refused) = admin
+        .send(
+            reqwest::Method::POST,
+            &format!("/admin/products/{product_id}"),
+            Some(json!({ "variants": [] })),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
     let (status, duplicate) = admin
         .send(
             reqwest::Method::POST,

@@ -17,6 +17,7 @@ use crate::framework::workflows::{
 };
 
 pub const CREATE: &str = "create-products";
+pub const UPDATE: &str = "update-products";
 pub const DELETE: &str = "delete-products";
 
 /// Product columns a create body may set.
@@ -67,6 +68,7 @@ const VARIANT_COLUMNS: &[&str] = &[
 pub fn workflows() -> Vec<WorkflowDef> {
     vec![
         WorkflowDef::new(CREATE).step(StepDef::func("create-product", create, None)),
+        WorkflowDef::new(UPDATE).step(StepDef::func("update-product", update, None)),
         WorkflowDef::new(DELETE).step(StepDef::func("delete-product", delete, None)),
     ]
 }
@@ -369,6 +371,104 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         Ok(StepOutput::new(
             json!({ "id": product, "variant_ids": variant_ids }),
         ))
+    })
+}
+
+/// Updates a product's own fields and replaces its images, tags, categories
+/// and sales channels where the body gives them.
+fn update<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let input = ctx.input().clone();
+        let product = input["id"].as_str().unwrap_or_default().to_owned();
+        let products = svc(&env, "product")?;
+        let mut exec = ctx.exec();
+        let mut row = pick(&input, PRODUCT_COLUMNS);
+        if input["images"].is_array()
+            && input.get("thumbnail").is_none()
+            && let Some(url) = input["images"][0]["url"].as_str()
+        {
+            row.insert("thumbnail".into(), json!(url));
+        }
+        if row.is_empty() {
+            products
+                .retrieve(&mut exec, "product", &product, None)
+                .await?;
+        } else {
+            products
+                .update_by_id(&mut exec, "product", &product, &row)
+                .await?;
+        }
+        if input["images"].is_array() {
+            let old: Vec<String> = products
+                .list(
+                    &mut exec,
+                    "product_image",
+                    &json!({ "product_id": product }),
+                    &Default::default(),
+                )
+                .await?
+                .into_iter()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned))
+                .collect();
+            products.delete(&mut exec, "product_image", &old).await?;
+            let images: Vec<Row> = input["images"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(rank, i)| {
+                    pick(
+                        &json!({ "url": i["url"], "rank": rank, "product_id": product }),
+                        &["url", "rank", "product_id"],
+                    )
+                })
+                .collect();
+            products.create(&mut exec, "product_image", images).await?;
+        }
+        for relation in ["tags", "categories"] {
+            if input[relation].is_array() {
+                products
+                    .set_related(
+                        &mut exec,
+                        "product",
+                        relation,
+                        &product,
+                        &ids_of(&input[relation]),
+                    )
+                    .await?;
+            }
+        }
+        if input["sales_channels"].is_array() {
+            let channels = svc(&env, "sales_channel")?;
+            let wanted = ids_of(&input["sales_channels"]);
+            for channel in &wanted {
+                channels
+                    .retrieve(&mut exec, "sales_channel", channel, None)
+                    .await?;
+            }
+            let current = links::list(&mut exec, &env.registry, "product", &product)
+                .await
+                .map_err(|e| StepError::new(e.to_string()))?;
+            let gone: Vec<LinkRef> = current
+                .get("sales_channel")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|c| LinkRef::new("product", &product, "sales_channel", c))
+                .collect();
+            links::dismiss(&mut exec, &env.registry, &gone)
+                .await
+                .map_err(|e| StepError::new(e.to_string()))?;
+            let refs = wanted
+                .iter()
+                .map(|c| LinkRef::new("product", &product, "sales_channel", c))
+                .collect();
+            link(&mut exec, &env, refs).await?;
+        }
+        ctx.emit("product.updated", json!({ "id": product }));
+        Ok(StepOutput::new(json!({ "id": product })))
     })
 }
 

@@ -78,7 +78,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(fulfillment::get_option, fulfillment::delete_option))
         .routes(routes!(fulfillment::providers))
         .routes(routes!(products::list, products::create))
-        .routes(routes!(products::get, products::delete))
+        .routes(routes!(products::get, products::update, products::delete))
         .routes(routes!(inventory::list, inventory::create))
         .routes(routes!(inventory::get))
         .routes(routes!(inventory::levels, inventory::create_level))

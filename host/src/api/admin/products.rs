@@ -269,6 +269,40 @@ pub async fn get(
     ))
 }
 
+/// Update a product's fields, images, tags, categories and sales channels.
+#[utoipa::path(post, path = "/products/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{product}"), (status = 400, body = crate::api::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    if body.contains_key("variants") || body.contains_key("options") {
+        return Err(ApiError::invalid_data(
+            "Invalid request: changing variants or options in a product update is not supported yet",
+        ));
+    }
+    let unknown: Vec<String> = body
+        .keys()
+        .filter(|k| !CREATE_FIELDS.contains(&k.as_str()) || k.as_str() == "shipping_profile_id")
+        .map(|k| format!("'{k}'"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::invalid_data(format!(
+            "Invalid request: Unrecognized fields: {}",
+            unknown.join(", ")
+        )));
+    }
+    fetch(&state, &id, Some("fields=id")).await?;
+    body.remove("additional_data");
+    body.insert("id".into(), json!(id));
+    run(&state, flows::UPDATE, Value::Object(body)).await?;
+    Ok(envelope::one(
+        "product",
+        fetch(&state, &id, raw.as_deref()).await?,
+    ))
+}
+
 /// Delete a product with its variants.
 #[utoipa::path(delete, path = "/products/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{id, object, deleted}"), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn delete(
