@@ -397,7 +397,7 @@ async fn bootstrap(project: Project) {
         .send(
             reqwest::Method::POST,
             &format!("/admin/products/{product_id}"),
-            Some(json!({ "variants": [] })),
+            Some(json!({ "variants": "S, M" })),
         )
         .await;
     assert_eq!(status, 400, "{refused}");

@@ -14,6 +14,9 @@ pub mod locations;
 pub mod orders;
 pub mod preferences;
 pub mod price_lists;
+pub mod product_common;
+pub mod product_options;
+pub mod product_variants;
 pub mod products;
 pub mod promotions;
 pub mod regions;
@@ -36,6 +39,8 @@ pub fn register(engine: &WorkflowEngine) {
         .chain(locations::workflows())
         .chain(shipping_options::workflows())
         .chain(products::workflows())
+        .chain(product_variants::workflows())
+        .chain(product_options::workflows())
         .chain(inventory_levels::workflows())
         .chain(orders::workflows())
         .chain(tax_regions::workflows())

@@ -1,19 +1,21 @@
 //! Product workflows behind `/admin/products`: create a product with its
 //! options and values, variants (each with a price set, and an inventory item
 //! of its own unless it does not manage inventory or names its items),
-//! images, tags, categories, sales channels and shipping profile; delete a
-//! product. Each is one step in one transaction; emits `product.created`,
+//! images, tags, categories, sales channels and shipping profile; update
+//! one (fields, images, tags, categories, channels, and its options and
+//! variants upserted with the ones left out deleted); delete a product. Each is one step in one transaction; emits `product.created`,
 //! `product-variant.created` and `product.deleted`.
-
-use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::db::Exec;
-use crate::framework::data::{ModuleService, Row};
+use super::product_common::{
+    OptionMap, create_variant, first_id, ids_of, link, pick, svc, variant_values,
+};
+use super::{product_options, product_variants};
+use crate::framework::data::Row;
 use crate::framework::links::{self, LinkRef};
 use crate::framework::workflows::{
-    StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef, WorkflowEnv,
+    StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef,
 };
 
 pub const CREATE: &str = "create-products";
@@ -44,27 +46,6 @@ const PRODUCT_COLUMNS: &[&str] = &[
     "metadata",
 ];
 
-/// Variant columns a create body may set.
-const VARIANT_COLUMNS: &[&str] = &[
-    "title",
-    "sku",
-    "ean",
-    "upc",
-    "barcode",
-    "hs_code",
-    "mid_code",
-    "allow_backorder",
-    "manage_inventory",
-    "variant_rank",
-    "weight",
-    "length",
-    "height",
-    "width",
-    "origin_country",
-    "material",
-    "metadata",
-];
-
 pub fn workflows() -> Vec<WorkflowDef> {
     vec![
         WorkflowDef::new(CREATE).step(StepDef::func("create-product", create, None)),
@@ -73,131 +54,11 @@ pub fn workflows() -> Vec<WorkflowDef> {
     ]
 }
 
-fn svc(env: &WorkflowEnv, module: &str) -> Result<ModuleService, StepError> {
-    env.registry
-        .service(module)
-        .ok_or_else(|| StepError::new(format!("no {module} module")))
-}
-
-fn pick(input: &Value, keys: &[&str]) -> Row {
-    keys.iter()
-        .filter_map(|k| Some(((*k).to_owned(), input.get(*k)?.clone())))
-        .collect()
-}
-
-fn invalid(message: impl Into<String>) -> StepError {
-    StepError::permanent("invalid_data", message)
-}
-
-fn first_id(rows: &[Row]) -> String {
-    rows.first()
-        .and_then(|r| r.get("id"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn ids_of(list: &Value) -> Vec<String> {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v["id"].as_str().or(v.as_str()).map(str::to_owned))
-        .collect()
-}
-
-/// For each variant, the option value ids it takes, checked against the
-/// product's options (`option title -> value -> id`).
-fn variant_values(
-    product_title: &str,
-    variants: &[Value],
-    options: &HashMap<String, HashMap<String, String>>,
-) -> Result<Vec<Vec<String>>, StepError> {
-    let mut seen: Vec<Vec<String>> = Vec::new();
-    let mut out = Vec::new();
-    for variant in variants {
-        let title = variant["title"].as_str().unwrap_or_default();
-        let chosen = variant["options"].as_object().cloned().unwrap_or_default();
-        if options.keys().any(|o| !chosen.contains_key(o)) {
-            return Err(invalid(format!(
-                "Product \"{product_title}\" has variants with missing options: [{title}]"
-            )));
-        }
-        let mut ids = Vec::new();
-        for (option, value) in &chosen {
-            let value = value.as_str().unwrap_or_default();
-            let id = options
-                .get(option)
-                .and_then(|values| values.get(value))
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "Option value {value} does not exist for option {option}"
-                    ))
-                })?;
-            ids.push(id.clone());
-        }
-        ids.sort();
-        if !ids.is_empty() && seen.contains(&ids) {
-            return Err(invalid(format!(
-                "Variant ({title}) with provided options already exists."
-            )));
-        }
-        seen.push(ids.clone());
-        out.push(ids);
-    }
-    Ok(out)
-}
-
-async fn link(exec: &mut Exec<'_>, env: &WorkflowEnv, refs: Vec<LinkRef>) -> Result<(), StepError> {
-    links::create(exec, &env.registry, &refs)
-        .await
-        .map_err(|e| StepError::new(e.to_string()))
-}
-
-/// A price set with `prices` (`{currency_code, amount, rules?: {region_id}}`).
-async fn price_set(
-    exec: &mut Exec<'_>,
-    env: &WorkflowEnv,
-    prices: &Value,
-) -> Result<String, StepError> {
-    let pricing = svc(env, "pricing")?;
-    let set = first_id(&pricing.create(exec, "price_set", vec![Row::new()]).await?);
-    let mut rows = Vec::new();
-    for price in prices.as_array().into_iter().flatten() {
-        let currency = price["currency_code"]
-            .as_str()
-            .ok_or_else(|| invalid("Every variant price needs a currency_code"))?
-            .to_lowercase();
-        if !price["amount"].is_number() {
-            return Err(invalid("Every variant price needs a numeric amount"));
-        }
-        let region = price["rules"]["region_id"].clone();
-        rows.push(pick(
-            &json!({
-                "price_set_id": set, "currency_code": currency, "amount": price["amount"],
-                "min_quantity": price["min_quantity"], "max_quantity": price["max_quantity"],
-                "region_id": region, "rules_count": i32::from(region.is_string()),
-            }),
-            &[
-                "price_set_id",
-                "currency_code",
-                "amount",
-                "min_quantity",
-                "max_quantity",
-                "region_id",
-                "rules_count",
-            ],
-        ));
-    }
-    pricing.create(exec, "price", rows).await?;
-    Ok(set)
-}
-
 fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
     Box::pin(async move {
         let env = ctx.env();
         let input = ctx.input().clone();
         let products = svc(&env, "product")?;
-        let inventory = svc(&env, "inventory")?;
         let title = input["title"].as_str().unwrap_or_default().to_owned();
         let mut exec = ctx.exec();
 
@@ -210,7 +71,7 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         let product = first_id(&products.create(&mut exec, "product", vec![row]).await?);
 
         // Options and their values.
-        let mut options: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut options = OptionMap::new();
         for option in input["options"].as_array().into_iter().flatten() {
             let option_title = option["title"].as_str().unwrap_or_default().to_owned();
             let option_id = first_id(
@@ -253,72 +114,11 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
 
         // Variants with their option values, prices and inventory.
         let variants: Vec<Value> = input["variants"].as_array().cloned().unwrap_or_default();
-        let values = variant_values(&title, &variants, &options)?;
+        let values = variant_values(&title, &variants, &options, &[])?;
         let mut variant_ids = Vec::new();
         for (rank, (variant, value_ids)) in variants.iter().zip(values).enumerate() {
-            let mut data = pick(variant, VARIANT_COLUMNS);
-            data.insert("product_id".into(), json!(product));
-            data.entry("variant_rank").or_insert(json!(rank));
-            let id = first_id(
-                &products
-                    .create(&mut exec, "product_variant", vec![data])
-                    .await?,
-            );
-            products
-                .set_related(&mut exec, "product_variant", "options", &id, &value_ids)
-                .await?;
-            let set = price_set(&mut exec, &env, &variant["prices"]).await?;
-            link(
-                &mut exec,
-                &env,
-                vec![LinkRef::new("product_variant", &id, "price_set", &set)],
-            )
-            .await?;
-            let named = variant["inventory_items"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            let mut items: Vec<(String, Value)> = named
-                .iter()
-                .map(|i| {
-                    (
-                        i["inventory_item_id"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_owned(),
-                        json!(i["required_quantity"].as_i64().unwrap_or(1).max(1)),
-                    )
-                })
-                .collect();
-            for (item, _) in &items {
-                inventory
-                    .retrieve(&mut exec, "inventory_item", item, None)
-                    .await?;
-            }
-            if items.is_empty() && variant["manage_inventory"] != false {
-                let item = inventory
-                    .create(
-                        &mut exec,
-                        "inventory_item",
-                        vec![pick(
-                            &json!({ "sku": variant["sku"], "title": variant["title"], "requires_shipping": true }),
-                            &["sku", "title", "requires_shipping"],
-                        )],
-                    )
-                    .await?;
-                items.push((first_id(&item), json!(1)));
-            }
-            let refs = items
-                .iter()
-                .map(|(item, quantity)| {
-                    let data = [("required_quantity".to_owned(), quantity.clone())]
-                        .into_iter()
-                        .collect();
-                    LinkRef::new("product_variant", &id, "inventory_item", item).with_data(data)
-                })
-                .collect();
-            link(&mut exec, &env, refs).await?;
-            variant_ids.push(id);
+            variant_ids
+                .push(create_variant(&mut exec, &env, &product, variant, &value_ids, rank).await?);
         }
 
         // Images, tags, categories, channels and the shipping profile.
@@ -467,9 +267,99 @@ fn update<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
                 .collect();
             link(&mut exec, &env, refs).await?;
         }
+        let options = input["options"].as_array().cloned().unwrap_or_default();
+        if !options.is_empty() {
+            replace_options(&mut exec, &products, &product, &options).await?;
+        }
+        let variants = input["variants"].as_array().cloned().unwrap_or_default();
+        let (mut created, mut updated, mut deleted) = (Vec::new(), Vec::new(), Vec::new());
+        if !variants.is_empty() {
+            let current: Vec<String> = products
+                .list(
+                    &mut exec,
+                    "product_variant",
+                    &json!({ "product_id": product }),
+                    &Default::default(),
+                )
+                .await?
+                .iter()
+                .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
+                .collect();
+            let (existing, fresh): (Vec<Value>, Vec<Value>) =
+                variants.into_iter().partition(|v| v["id"].is_string());
+            let gone: Vec<String> = current
+                .into_iter()
+                .filter(|c| !existing.iter().any(|v| v["id"] == c.as_str()))
+                .collect();
+            deleted = product_variants::delete_many(&mut exec, &env, &product, &gone).await?;
+            updated = product_variants::update_many(&mut exec, &env, &product, &existing).await?;
+            created = product_variants::create_many(&mut exec, &env, &product, &fresh).await?;
+        }
+        for (event, ids) in [
+            ("product-variant.created", &created),
+            ("product-variant.updated", &updated),
+            ("product-variant.deleted", &deleted),
+        ] {
+            for id in ids {
+                ctx.emit(event, json!({ "id": id }));
+            }
+        }
         ctx.emit("product.updated", json!({ "id": product }));
         Ok(StepOutput::new(json!({ "id": product })))
     })
+}
+
+/// Makes the product's options exactly `options`: an entry with an `id`
+/// updates that option, one without adds an option, and options left out
+/// are deleted.
+async fn replace_options(
+    exec: &mut crate::db::Exec<'_>,
+    products: &crate::framework::data::ModuleService,
+    product: &str,
+    options: &[Value],
+) -> Result<(), StepError> {
+    let current: Vec<String> = products
+        .list(
+            exec,
+            "product_option",
+            &json!({ "product_id": product }),
+            &Default::default(),
+        )
+        .await?
+        .iter()
+        .filter_map(|o| o.get("id")?.as_str().map(str::to_owned))
+        .collect();
+    for gone in current
+        .iter()
+        .filter(|c| !options.iter().any(|o| o["id"] == c.as_str()))
+    {
+        product_options::delete_option(exec, products, product, gone).await?;
+    }
+    for option in options {
+        match option["id"].as_str() {
+            Some(id) => {
+                product_options::update_option(
+                    exec,
+                    products,
+                    product,
+                    id,
+                    option["title"].as_str(),
+                    &option["values"],
+                )
+                .await?
+            }
+            None => product_options::create_option(
+                exec,
+                products,
+                product,
+                option["title"].as_str().unwrap_or_default(),
+                &option["values"],
+            )
+            .await
+            .map(|_| ())?,
+        }
+    }
+    Ok(())
 }
 
 fn delete<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
@@ -483,46 +373,4 @@ fn delete<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         ctx.emit("product.deleted", json!({ "id": id }));
         Ok(StepOutput::new(json!({ "id": id })))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sizes() -> HashMap<String, HashMap<String, String>> {
-        let values = [("S", "optval_s"), ("M", "optval_m")]
-            .into_iter()
-            .map(|(v, id)| (v.to_owned(), id.to_owned()))
-            .collect();
-        [("Size".to_owned(), values)].into_iter().collect()
-    }
-
-    #[test]
-    fn variants_name_a_known_value_of_every_option_once() {
-        let ok = variant_values(
-            "Shirt",
-            &[json!({ "title": "S", "options": { "Size": "S" } })],
-            &sizes(),
-        )
-        .unwrap();
-        assert_eq!(ok, vec![vec!["optval_s".to_owned()]]);
-        let missing = variant_values("Shirt", &[json!({ "title": "S" })], &sizes()).unwrap_err();
-        assert!(
-            missing.message.contains("missing options: [S]"),
-            "{missing:?}"
-        );
-        assert!(
-            variant_values(
-                "Shirt",
-                &[json!({ "title": "XL", "options": { "Size": "XL" } })],
-                &sizes()
-            )
-            .is_err()
-        );
-        let twice = [
-            json!({ "title": "S", "options": { "Size": "S" } }),
-            json!({ "title": "S again", "options": { "Size": "S" } }),
-        ];
-        assert!(variant_values("Shirt", &twice, &sizes()).is_err());
-    }
 }

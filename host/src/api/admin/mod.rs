@@ -8,12 +8,15 @@ mod inventory;
 mod invites;
 mod orders;
 mod price_lists;
+mod product_options;
+mod product_variants;
 mod products;
 mod promotions;
 mod regions;
 mod resource;
 pub mod resources;
 mod run;
+mod sales_channel_products;
 mod stock_locations;
 mod stores;
 mod tax_regions;
@@ -51,6 +54,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
             promotions::update,
             promotions::delete
         ))
+        .routes(routes!(promotions::batch_rules))
+        .routes(routes!(promotions::batch_target_rules))
+        .routes(routes!(promotions::batch_buy_rules))
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(api_keys::get, api_keys::update, api_keys::delete))
         .routes(routes!(api_keys::revoke))
@@ -79,6 +85,26 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(fulfillment::providers))
         .routes(routes!(products::list, products::create))
         .routes(routes!(products::get, products::update, products::delete))
+        .routes(routes!(product_variants::list, product_variants::create))
+        .routes(routes!(product_variants::batch))
+        .routes(routes!(
+            product_variants::get,
+            product_variants::update,
+            product_variants::delete
+        ))
+        .routes(routes!(product_variants::link_inventory))
+        .routes(routes!(
+            product_variants::update_inventory,
+            product_variants::unlink_inventory
+        ))
+        .routes(routes!(product_variants::list_all))
+        .routes(routes!(product_options::list, product_options::create))
+        .routes(routes!(
+            product_options::get,
+            product_options::update,
+            product_options::delete
+        ))
+        .routes(routes!(sales_channel_products::products))
         .routes(routes!(inventory::list, inventory::create))
         .routes(routes!(inventory::get))
         .routes(routes!(inventory::levels, inventory::create_level))

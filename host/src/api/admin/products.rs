@@ -1,5 +1,6 @@
 //! `/admin/products` (§3.2): list, create (with options, variants, prices,
-//! inventory, images, tags, categories and channels), retrieve and delete.
+//! inventory, images, tags, categories and channels), retrieve, update and
+//! delete; the admin shape of a product and of its variants.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -85,35 +86,42 @@ const CREATE_FIELDS: &[&str] = &[
 
 /// Medusa shows a variant's prices as `prices`, not through its price set.
 fn shape(mut product: Value) -> Value {
-    for variant in product["variants"]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object_mut)
-    {
-        if let Some(set) = variant.remove("price_set") {
-            let prices = set["prices"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| {
-                    let mut p = p.clone();
-                    let rules = match p["region_id"].as_str() {
-                        Some(region) => json!({ "region_id": region }),
-                        None => json!({}),
-                    };
-                    p["rules"] = rules;
-                    p["variant_id"] = variant.get("id").cloned().unwrap_or(Value::Null);
-                    p
-                })
-                .collect();
-            variant.insert("prices".into(), Value::Array(prices));
-        }
+    for variant in product["variants"].as_array_mut().into_iter().flatten() {
+        shape_variant(variant);
     }
     product
 }
 
-async fn fetch(state: &AppState, id: &str, raw: Option<&str>) -> Result<Value, ApiError> {
+/// A variant's price set as `prices[]` with `rules` and `variant_id`.
+pub(super) fn shape_variant(variant: &mut Value) {
+    if let Some(variant) = variant.as_object_mut()
+        && let Some(set) = variant.remove("price_set")
+    {
+        let prices = set["prices"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let mut p = p.clone();
+                let rules = match p["region_id"].as_str() {
+                    Some(region) => json!({ "region_id": region }),
+                    None => json!({}),
+                };
+                p["rules"] = rules;
+                p["variant_id"] = variant.get("id").cloned().unwrap_or(Value::Null);
+                p
+            })
+            .collect();
+        variant.insert("prices".into(), Value::Array(prices));
+    }
+}
+
+/// The product `id` in the admin shape, `fields` from the raw query.
+pub(super) async fn fetch(
+    state: &AppState,
+    id: &str,
+    raw: Option<&str>,
+) -> Result<Value, ApiError> {
     let q = ListQuery::parse(raw)?;
     let product = read::one(
         state,
@@ -269,7 +277,8 @@ pub async fn get(
     ))
 }
 
-/// Update a product's fields, images, tags, categories and sales channels.
+/// Update a product's fields, images, tags, categories, sales channels, and
+/// its options and variants (upserted; the ones left out are deleted).
 #[utoipa::path(post, path = "/products/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{product}"), (status = 400, body = crate::api::error::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -277,10 +286,15 @@ pub async fn update(
     RawQuery(raw): RawQuery,
     ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    if body.contains_key("variants") || body.contains_key("options") {
-        return Err(ApiError::invalid_data(
-            "Invalid request: changing variants or options in a product update is not supported yet",
-        ));
+    for list in ["variants", "options"] {
+        if body
+            .get(list)
+            .is_some_and(|v| !v.is_array() && !v.is_null())
+        {
+            return Err(ApiError::invalid_data(format!(
+                "Invalid request: Field '{list}' must be an array"
+            )));
+        }
     }
     let unknown: Vec<String> = body
         .keys()
