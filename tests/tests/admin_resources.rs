@@ -457,8 +457,8 @@ async fn an_admin_promotion_discounts_a_storefront_cart() {
             "more than 100%",
         ),
         (
-            json!({ "code": "X3", "application_method": { "type": "percentage", "value": 10 }, "rules": [{ "attribute": "customer.groups.id", "operator": "in", "values": ["x"] }] }),
-            "rules are not evaluated yet",
+            json!({ "code": "X3", "type": "buyget", "application_method": { "type": "percentage", "value": 10 } }),
+            "buy-get promotions are not applied yet",
         ),
         (json!({ "code": "X4" }), "no application method"),
     ] {

@@ -1,23 +1,26 @@
 //! Promotion workflows behind `/admin/promotions`: a standard promotion
 //! (percentage or fixed, on items, shipping methods or the order, by code or
-//! automatic) with its application method and optionally a new campaign;
-//! update and delete. One step in one transaction each; emits
-//! `promotion.created|updated|deleted`.
+//! automatic) with its application method, its conditions (`rules` on the
+//! cart, `application_method.target_rules` on the lines) and optionally a new
+//! campaign; update, delete, and a batch of rule changes. One step in one
+//! transaction each; emits `promotion.created|updated|deleted`.
 //!
-//! Conditions (`rules`, `target_rules`, `buy_rules`) and buy-get promotions
-//! are refused with a clear `400`: the promotion module does not evaluate
-//! them yet.
+//! Buy-get promotions (and so `buy_rules`) are refused with a clear `400`:
+//! the promotion module does not apply them yet.
 
 use serde_json::{Map, Value, json};
 
+use crate::db::Exec;
 use crate::framework::data::{FindOptions, ModuleService, Row};
 use crate::framework::workflows::{
     StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef, WorkflowEnv,
 };
+use crate::modules::promotion::rules;
 
 pub const CREATE: &str = "create-promotions";
 pub const UPDATE: &str = "update-promotions";
 pub const DELETE: &str = "delete-promotions";
+pub const BATCH_RULES: &str = "batch-promotion-rules";
 
 const METHOD_FIELDS: &[&str] = &[
     "type",
@@ -33,6 +36,11 @@ pub fn workflows() -> Vec<WorkflowDef> {
         WorkflowDef::new(CREATE).step(StepDef::func("create-promotion", create, None)),
         WorkflowDef::new(UPDATE).step(StepDef::func("update-promotion", update, None)),
         WorkflowDef::new(DELETE).step(StepDef::func("delete-promotion", delete, None)),
+        WorkflowDef::new(BATCH_RULES).step(StepDef::func(
+            "batch-promotion-rules",
+            batch_rules,
+            None,
+        )),
     ]
 }
 
@@ -63,11 +71,18 @@ fn check(promotion: &Value, method: &Map<String, Value>) -> Result<(), StepError
             "Only standard promotions are supported; buyget promotions are not yet",
         ));
     }
-    if has_items(&promotion["rules"])
-        || has_items(&promotion["application_method"]["target_rules"])
-        || has_items(&promotion["application_method"]["buy_rules"])
+    if has_items(&promotion["application_method"]["buy_rules"]) {
+        return Err(invalid(
+            "Buy rules belong to buyget promotions, which are not supported yet",
+        ));
+    }
+    for rule in promotion["rules"]
+        .as_array()
+        .into_iter()
+        .chain(promotion["application_method"]["target_rules"].as_array())
+        .flatten()
     {
-        return Err(invalid("Promotion rules are not supported yet"));
+        rules::validate(rule).map_err(invalid)?;
     }
     let value = method.get("value").and_then(Value::as_f64);
     match (method.get("type").and_then(Value::as_str), value) {
@@ -140,6 +155,16 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         promotions
             .create(&mut exec, "application_method", vec![method])
             .await?;
+        let promotion = id.as_str().unwrap_or_default();
+        create_rules(&mut exec, &promotions, promotion, "rules", &input["rules"]).await?;
+        create_rules(
+            &mut exec,
+            &promotions,
+            promotion,
+            "target_rules",
+            &input["application_method"]["target_rules"],
+        )
+        .await?;
         ctx.emit("promotion.created", json!({ "id": id }));
         Ok(StepOutput::new(json!({ "id": id })))
     })
@@ -188,6 +213,135 @@ fn update<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         }
         ctx.emit("promotion.updated", json!({ "id": id }));
         Ok(StepOutput::new(json!({ "id": id })))
+    })
+}
+
+/// A rule row: values kept as a list of strings.
+fn rule_row(promotion: &str, rule_type: &str, rule: &Value) -> Row {
+    let values: Vec<Value> = match &rule["values"] {
+        Value::Array(values) => values
+            .iter()
+            .map(|v| v.get("value").unwrap_or(v))
+            .map(|v| match v {
+                Value::String(s) => Value::String(s.clone()),
+                other => Value::String(other.to_string()),
+            })
+            .collect(),
+        Value::String(s) => vec![Value::String(s.clone())],
+        other => vec![Value::String(other.to_string())],
+    };
+    let mut row = pick(rule, &["attribute", "operator", "description"]);
+    row.insert("values".into(), Value::Array(values));
+    row.insert("rule_type".into(), json!(rule_type));
+    row.insert("promotion_id".into(), json!(promotion));
+    row
+}
+
+async fn create_rules(
+    exec: &mut Exec<'_>,
+    promotions: &ModuleService,
+    promotion: &str,
+    rule_type: &str,
+    list: &Value,
+) -> Result<Vec<String>, StepError> {
+    let mut rows = Vec::new();
+    for rule in list.as_array().into_iter().flatten() {
+        rules::validate(rule).map_err(invalid)?;
+        rows.push(rule_row(promotion, rule_type, rule));
+    }
+    Ok(promotions
+        .create(exec, "promotion_rule", rows)
+        .await?
+        .iter()
+        .filter_map(|r| r.get("id")?.as_str().map(str::to_owned))
+        .collect())
+}
+
+/// `{promotion_id, rule_type, create, update, delete}`: adds, changes and
+/// removes a promotion's rules of one type.
+fn batch_rules<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let input = ctx.input().clone();
+        let promotion = input["promotion_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let rule_type = input["rule_type"].as_str().unwrap_or("rules").to_owned();
+        if rule_type == "buy_rules" {
+            return Err(invalid(
+                "Buy rules belong to buyget promotions, which are not supported yet",
+            ));
+        }
+        let promotions = svc(&env)?;
+        let mut exec = ctx.exec();
+        promotions
+            .retrieve(&mut exec, "promotion", &promotion, None)
+            .await?;
+        let mine: Vec<String> = promotions
+            .list(
+                &mut exec,
+                "promotion_rule",
+                &json!({ "promotion_id": promotion, "rule_type": rule_type }),
+                &FindOptions::default(),
+            )
+            .await?
+            .iter()
+            .filter_map(|r| r.get("id")?.as_str().map(str::to_owned))
+            .collect();
+        let foreign = |id: &str| {
+            StepError::permanent(
+                "not_found",
+                format!("Promotion rule with id: {id} was not found"),
+            )
+        };
+        let deleted: Vec<String> = input["delete"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        if let Some(id) = deleted.iter().find(|d| !mine.contains(d)) {
+            return Err(foreign(id));
+        }
+        promotions
+            .delete(&mut exec, "promotion_rule", &deleted)
+            .await?;
+        let mut updated = Vec::new();
+        for rule in input["update"].as_array().into_iter().flatten() {
+            let id = rule["id"].as_str().unwrap_or_default();
+            if !mine.iter().any(|m| m == id) {
+                return Err(foreign(id));
+            }
+            let mut merged = promotions
+                .retrieve(&mut exec, "promotion_rule", id, None)
+                .await?;
+            for key in ["attribute", "operator", "values", "description"] {
+                if let Some(v) = rule.get(key) {
+                    merged.insert(key.into(), v.clone());
+                }
+            }
+            let merged = Value::Object(merged);
+            rules::validate(&merged).map_err(invalid)?;
+            let mut row = rule_row(&promotion, &rule_type, &merged);
+            row.remove("promotion_id");
+            promotions
+                .update_by_id(&mut exec, "promotion_rule", id, &row)
+                .await?;
+            updated.push(id.to_owned());
+        }
+        let created = create_rules(
+            &mut exec,
+            &promotions,
+            &promotion,
+            &rule_type,
+            &input["create"],
+        )
+        .await?;
+        ctx.emit("promotion.updated", json!({ "id": promotion }));
+        Ok(StepOutput::new(
+            json!({ "created": created, "updated": updated, "deleted": deleted }),
+        ))
     })
 }
 
@@ -251,7 +405,16 @@ mod tests {
                 &ruled,
                 &method(json!({ "type": "percentage", "value": 10 }))
             )
-            .is_err()
+            .is_err(),
+            "a rule without operator and values"
+        );
+        let ruled = json!({ "type": "standard", "rules": [{ "attribute": "region.id", "operator": "in", "values": ["reg_1"] }] });
+        assert!(
+            check(
+                &ruled,
+                &method(json!({ "type": "percentage", "value": 10 }))
+            )
+            .is_ok()
         );
     }
 }

@@ -5,6 +5,7 @@
 
 mod complete;
 pub mod pricing;
+mod promotions;
 mod read;
 mod refresh;
 mod shipping;

@@ -27,6 +27,7 @@ pub const CART_FIELDS: &[&str] = &[
     "region.countries.*",
     "promotions.*",
     "promotions.application_method.*",
+    "promotions.promotion_rules.*",
     "promotions.campaign.budget.*",
     "payment_collection.*",
     "payment_collection.payment_sessions.*",
@@ -151,7 +152,14 @@ pub async fn attach_variants(
         let ticket = reads.ticket();
         let request = GraphRequest {
             entity: "product_variant".into(),
-            fields: FieldTree::from_paths(["*", "options.*", "product.*", "product.images.*"]),
+            fields: FieldTree::from_paths([
+                "*",
+                "options.*",
+                "product.*",
+                "product.images.*",
+                "product.categories.id",
+                "product.tags.id",
+            ]),
             filters: json!({ "id": missing }),
             ..Default::default()
         };

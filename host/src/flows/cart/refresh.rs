@@ -1,4 +1,5 @@
-//! After every cart change: promotions become adjustments again, tax lines
+//! After every cart change: promotions (the codes applied and the automatic
+//! ones whose rules hold) become adjustments again, tax lines
 //! are recomputed from the shipping address, and the payment collection's
 //! amount follows the new total.
 
@@ -9,6 +10,7 @@ use crate::framework::workflows::{StepError, WorkflowEnv};
 use crate::modules::promotion::compute_adjustments;
 use crate::modules::tax::{TaxableLine, tax_lines};
 
+use super::promotions;
 use super::read::load_cart;
 
 fn ids(list: &Value, nested: &str) -> Vec<String> {
@@ -55,16 +57,14 @@ pub async fn refresh(
     ] {
         cart_svc.delete(exec, model, &ids(list, nested)).await?;
     }
-    let active: Vec<Value> = cart["promotions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| p["status"] == "active")
-        .cloned()
-        .collect();
+    let mut cart = cart;
+    let active = promotions::candidates(exec, env, &mut cart).await?;
+    let adjustments = compute_adjustments(&cart, &active);
+    let applied = adjustments.iter().map(|a| a.promotion_id.clone()).collect();
+    promotions::sync_automatic(exec, env, &mut cart, &active, &applied).await?;
     let mut item_adjustments = Vec::new();
     let mut method_adjustments = Vec::new();
-    for adj in compute_adjustments(&cart, &active) {
+    for adj in adjustments {
         let amount = crate::db::codec::decimal_to_json(adj.amount);
         let row = json!({ "code": adj.code, "amount": amount, "promotion_id": adj.promotion_id, "provider_id": null });
         let mut row = row;
@@ -76,7 +76,6 @@ pub async fn refresh(
             method_adjustments.push(row);
         }
     }
-    let mut cart = cart;
     let created = cart_svc
         .create(exec, "cart_line_item_adjustment", rows(item_adjustments))
         .await?;

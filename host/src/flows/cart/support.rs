@@ -217,6 +217,17 @@ pub async fn create_address(
     Ok(created.first().and_then(|a| text(&a["id"])))
 }
 
+/// Whether promotion `p` (with `campaign.budget`) can be used at `now`
+/// (a stored timestamp): active, inside its campaign's dates, budget left.
+pub fn usable(p: &Value, now: &str) -> bool {
+    let campaign = &p["campaign"];
+    let budget = &campaign["budget"];
+    p["status"] == "active"
+        && campaign["starts_at"].as_str().is_none_or(|s| s <= now)
+        && campaign["ends_at"].as_str().is_none_or(|e| e > now)
+        && (budget["limit"].is_null() || budget["used"].as_f64() < budget["limit"].as_f64())
+}
+
 /// Replaces the cart's promotion codes; every code must be an active promotion.
 pub async fn set_promotions(
     exec: &mut Exec<'_>,
@@ -246,18 +257,7 @@ pub async fn set_promotions(
                 .as_str()
                 .is_some_and(|c| c.eq_ignore_ascii_case(code))
         });
-        let usable = promo.is_some_and(|p| {
-            let campaign = &p["campaign"];
-            let budget = &campaign["budget"];
-            p["status"] == "active"
-                && campaign["starts_at"]
-                    .as_str()
-                    .is_none_or(|s| s <= now.as_str())
-                && campaign["ends_at"]
-                    .as_str()
-                    .is_none_or(|e| e > now.as_str())
-                && (budget["limit"].is_null() || budget["used"].as_f64() < budget["limit"].as_f64())
-        });
+        let usable = promo.is_some_and(|p| usable(&Value::Object(p.clone()), &now));
         if !usable {
             return Err(StepError::permanent(
                 "invalid_data",

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use super::rules::all_hold;
 use crate::db::codec::parse_decimal;
 
 /// A discount on one line.
@@ -20,13 +21,55 @@ fn dec(v: &Value) -> Decimal {
     parse_decimal(v).unwrap_or_default()
 }
 
-/// Adjustments for `promotions` (each with `application_method` loaded) on a
-/// cart with `items` and `shipping_methods`. Fixed amounts only apply in their
+/// A promotion's rules of `rule_type`, from its `promotion_rules`.
+fn rules_of(promo: &Value, rule_type: &str) -> Value {
+    Value::Array(
+        promo["promotion_rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["rule_type"].as_str().unwrap_or("rules") == rule_type)
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Target rules name line attributes as `items.…` or `shipping_methods.…`;
+/// checked against one line, without that prefix.
+fn line_rules(rules: &Value, prefix: &str) -> Value {
+    Value::Array(
+        rules
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let mut r = r.clone();
+                if let Some(rest) = r["attribute"]
+                    .as_str()
+                    .and_then(|a| a.strip_prefix(prefix))
+                    .map(str::to_owned)
+                {
+                    r["attribute"] = Value::String(rest);
+                }
+                r
+            })
+            .collect(),
+    )
+}
+
+/// Adjustments for `promotions` (each with `application_method` and
+/// `promotion_rules` loaded) on a cart with `items` and `shipping_methods`.
+/// A promotion applies only when its `rules` hold for the cart, and only to
+/// the lines its `target_rules` hold for. Fixed amounts only apply in their
 /// currency; a line is never discounted below zero.
 pub fn compute_adjustments(cart: &Value, promotions: &[Value]) -> Vec<Adjustment> {
     let currency = cart["currency_code"].as_str().unwrap_or_default();
     let mut out = Vec::new();
     for promo in promotions {
+        if !all_hold(&rules_of(promo, "rules"), cart) {
+            continue;
+        }
+        let targets = rules_of(promo, "target_rules");
         let method = &promo["application_method"];
         let (Some(kind), Some(target)) = (method["type"].as_str(), method["target_type"].as_str())
         else {
@@ -45,6 +88,7 @@ pub fn compute_adjustments(cart: &Value, promotions: &[Value]) -> Vec<Adjustment
                     .as_array()
                     .into_iter()
                     .flatten()
+                    .filter(|m| all_hold(&line_rules(&targets, "shipping_methods."), m))
                     .map(|m| {
                         (
                             m["id"].as_str().unwrap_or_default().to_owned(),
@@ -61,6 +105,7 @@ pub fn compute_adjustments(cart: &Value, promotions: &[Value]) -> Vec<Adjustment
                     .into_iter()
                     .flatten()
                     .filter(|i| i["is_discountable"] != false)
+                    .filter(|i| all_hold(&line_rules(&targets, "items."), i))
                     .map(|i| {
                         let qty = dec(&i["quantity"]);
                         (
@@ -194,5 +239,23 @@ mod tests {
                 promotion_id: "promo_1".into()
             }]
         );
+    }
+
+    #[test]
+    fn rules_gate_the_promotion_and_target_rules_pick_the_lines() {
+        let mut cart = cart();
+        cart["region"] = json!({ "id": "reg_eu" });
+        cart["items"][1]["product"] =
+            json!({ "id": "prod_b", "categories": [{ "id": "pcat_hats" }] });
+        let mut promo = promo("percentage", "items", "across", 10.0, None);
+        promo["promotion_rules"] = json!([
+            { "attribute": "region.id", "operator": "in", "values": ["reg_eu"], "rule_type": "rules" },
+            { "attribute": "items.product.categories.id", "operator": "in", "values": ["pcat_hats"], "rule_type": "target_rules" },
+        ]);
+        let adj = compute_adjustments(&cart, std::slice::from_ref(&promo));
+        let lines: Vec<&str> = adj.iter().map(|a| a.line_id.as_str()).collect();
+        assert_eq!(lines, ["b"]);
+        cart["region"]["id"] = json!("reg_us");
+        assert!(compute_adjustments(&cart, &[promo]).is_empty());
     }
 }

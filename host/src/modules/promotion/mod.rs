@@ -1,9 +1,11 @@
 //! Promotion module: standard promotions (percentage or fixed, on items,
-//! shipping or the whole order, by code or automatic), their campaigns and
+//! shipping or the whole order, by code or automatic) with their conditions
+//! (`rules` on the cart, `target_rules` on the lines), their campaigns and
 //! budgets (usage or spend limits).
 
 mod apply;
 pub mod budget;
+pub mod rules;
 
 pub use apply::{Adjustment, compute_adjustments};
 
@@ -27,7 +29,22 @@ pub fn definition() -> ModuleDef {
                 .index()
                 .belongs_to("campaign", "campaign", "campaign_id")
                 .has_one("application_method", "application_method", "promotion_id")
+                .cascade()
+                .has_many("promotion_rules", "promotion_rule", "promotion_id")
                 .cascade(),
+        )
+        .model(
+            // `rule_type` says what a rule conditions: the cart (`rules`), the
+            // lines discounted (`target_rules`) or bought (`buy_rules`).
+            ModelDef::new("promotion_rule", "prorul")
+                .text("attribute")
+                .enumeration("operator", ["in", "eq", "ne", "gt", "gte", "lt", "lte"])
+                .json("values")
+                .text("description")
+                .nullable()
+                .enumeration("rule_type", ["rules", "target_rules", "buy_rules"])
+                .default("rules")
+                .belongs_to("promotion", "promotion", "promotion_id"),
         )
         .model(
             ModelDef::new("application_method", "proappmet")
