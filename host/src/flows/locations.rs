@@ -20,6 +20,7 @@ pub const CREATE_FULFILLMENT_SET: &str = "create-location-fulfillment-set";
 pub const DELETE_FULFILLMENT_SET: &str = "delete-fulfillment-sets";
 pub const CREATE_SERVICE_ZONE: &str = "create-service-zones";
 pub const DELETE_SERVICE_ZONE: &str = "delete-service-zones";
+pub const UPDATE_SERVICE_ZONE: &str = "update-service-zones";
 
 pub fn workflows() -> Vec<WorkflowDef> {
     vec![
@@ -39,6 +40,11 @@ pub fn workflows() -> Vec<WorkflowDef> {
         WorkflowDef::new(CREATE_SERVICE_ZONE).step(StepDef::func(
             "create-service-zone",
             create_zone,
+            None,
+        )),
+        WorkflowDef::new(UPDATE_SERVICE_ZONE).step(StepDef::func(
+            "update-service-zone",
+            update_zone,
             None,
         )),
         WorkflowDef::new(DELETE_SERVICE_ZONE).step(StepDef::func(
@@ -284,6 +290,72 @@ fn create_zone<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         fulfillment.create(&mut exec, "geo_zone", geo).await?;
         ctx.emit("service-zone.created", json!({ "id": zone_id }));
         Ok(StepOutput::new(json!({ "id": zone_id })))
+    })
+}
+
+/// Renames a zone and, when `geo_zones` is given, makes them exactly that
+/// list: entries with an `id` are updated, others added, the rest removed.
+fn update_zone<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let input = ctx.input().clone();
+        let id = input["id"].as_str().unwrap_or_default().to_owned();
+        let fulfillment = svc(&env, "fulfillment")?;
+        let mut exec = ctx.exec();
+        let changes = pick(&input, &["name", "metadata"]);
+        if changes.is_empty() {
+            fulfillment
+                .retrieve(&mut exec, "service_zone", &id, None)
+                .await?;
+        } else {
+            fulfillment
+                .update_by_id(&mut exec, "service_zone", &id, &changes)
+                .await?;
+        }
+        if let Some(wanted) = input["geo_zones"].as_array() {
+            let current: Vec<String> = fulfillment
+                .list(
+                    &mut exec,
+                    "geo_zone",
+                    &json!({ "service_zone_id": id }),
+                    &Default::default(),
+                )
+                .await?
+                .iter()
+                .filter_map(|g| g.get("id")?.as_str().map(str::to_owned))
+                .collect();
+            let kept: Vec<&str> = wanted.iter().filter_map(|g| g["id"].as_str()).collect();
+            if let Some(unknown) = kept.iter().find(|k| !current.iter().any(|c| c == *k)) {
+                return Err(StepError::permanent(
+                    "not_found",
+                    format!("Geo zone with id: {unknown} was not found in this service zone"),
+                ));
+            }
+            let gone: Vec<String> = current
+                .iter()
+                .filter(|c| !kept.contains(&c.as_str()))
+                .cloned()
+                .collect();
+            fulfillment.delete(&mut exec, "geo_zone", &gone).await?;
+            let mut fresh = Vec::new();
+            for zone in wanted {
+                let mut data = geo_zone(zone)?;
+                match zone["id"].as_str() {
+                    Some(geo) => {
+                        fulfillment
+                            .update_by_id(&mut exec, "geo_zone", geo, &data)
+                            .await?;
+                    }
+                    None => {
+                        data.insert("service_zone_id".into(), Value::String(id.clone()));
+                        fresh.push(data);
+                    }
+                }
+            }
+            fulfillment.create(&mut exec, "geo_zone", fresh).await?;
+        }
+        ctx.emit("service-zone.updated", json!({ "id": id }));
+        Ok(StepOutput::new(json!({ "id": id })))
     })
 }
 

@@ -6,6 +6,7 @@ pub mod cart;
 pub mod create_admin_user;
 pub mod crud;
 pub mod customer;
+pub mod customer_addresses;
 pub mod customer_groups;
 pub mod inventory_levels;
 pub mod invites;
@@ -31,6 +32,7 @@ pub fn register(engine: &WorkflowEngine) {
     for workflow in cart::workflows()
         .into_iter()
         .chain(customer::workflows())
+        .chain(customer_addresses::workflows())
         .chain(api_keys::workflows())
         .chain(crud::workflows())
         .chain(regions::workflows())

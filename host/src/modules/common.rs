@@ -18,6 +18,21 @@ pub const ADDRESS_FIELDS: [&str; 11] = [
     "metadata",
 ];
 
+/// Weight, dimensions and customs fields (products, variants, inventory items).
+pub fn with_shipping_details(model: ModelDef) -> ModelDef {
+    ["weight", "length", "height", "width"]
+        .into_iter()
+        .fold(model, |m, f| m.float(f).nullable())
+        .text("origin_country")
+        .nullable()
+        .text("hs_code")
+        .nullable()
+        .text("mid_code")
+        .nullable()
+        .text("material")
+        .nullable()
+}
+
 /// The fields of a postal address (all optional).
 pub fn with_address_fields(model: ModelDef) -> ModelDef {
     ADDRESS_FIELDS[..10]

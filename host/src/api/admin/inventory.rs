@@ -1,5 +1,6 @@
-//! `/admin/inventory-items` (§3.3): inventory items and their levels per
-//! stock location (`available_quantity` = stocked − reserved).
+//! `/admin/inventory-items` (§3.3): inventory items (create, update,
+//! delete) and their levels per stock location (`available_quantity` =
+//! stocked − reserved): create, update, delete, batch.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -19,7 +20,17 @@ const FIELDS: &[&str] = &[
     "id",
     "sku",
     "title",
+    "description",
+    "thumbnail",
+    "origin_country",
+    "hs_code",
     "requires_shipping",
+    "mid_code",
+    "material",
+    "weight",
+    "length",
+    "height",
+    "width",
     "metadata",
     "created_at",
     "updated_at",
@@ -82,19 +93,41 @@ pub async fn list(
     ))
 }
 
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    requires_shipping: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    metadata: Option<Value>,
-    #[serde(default)]
-    location_levels: Vec<LevelBody>,
+/// An item body: only item columns (and `location_levels` on create), each
+/// of the right type.
+fn check_item(body: &Map<String, Value>, creating: bool) -> Result<(), ApiError> {
+    for (key, value) in body {
+        let known =
+            flows::ITEM_COLUMNS.contains(&key.as_str()) || (creating && key == "location_levels");
+        if !known {
+            return Err(ApiError::invalid_data(format!(
+                "Invalid request: Unrecognized fields: '{key}'"
+            )));
+        }
+        let ok = match key.as_str() {
+            "requires_shipping" => value.is_boolean(),
+            "weight" | "length" | "height" | "width" => value.is_number() || value.is_null(),
+            "metadata" => value.is_object() || value.is_null(),
+            "location_levels" => value.is_array(),
+            _ => value.is_string() || value.is_null(),
+        };
+        if !ok {
+            return Err(ApiError::invalid_data(format!(
+                "Invalid request: Field '{key}' has the wrong type"
+            )));
+        }
+    }
+    for level in body
+        .get("location_levels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        serde_json::from_value::<LevelBody>(level.clone()).map_err(|e| {
+            ApiError::invalid_data(format!("Invalid request: location_levels: {e}"))
+        })?;
+    }
+    Ok(())
 }
 
 /// Create an inventory item, optionally stocked at locations.
@@ -102,10 +135,10 @@ pub struct CreateItem {
 pub async fn create(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    ApiJson(body): ApiJson<CreateItem>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    let input = serde_json::to_value(&body).unwrap_or_default();
-    let created = run(&state, flows::CREATE_ITEM, input).await?;
+    check_item(&body, true)?;
+    let created = run(&state, flows::CREATE_ITEM, Value::Object(body)).await?;
     Ok(envelope::one(
         "inventory_item",
         fetch(
@@ -128,6 +161,36 @@ pub async fn get(
         "inventory_item",
         fetch(&state, &id, raw.as_deref()).await?,
     ))
+}
+
+/// Update an inventory item's fields.
+#[utoipa::path(post, path = "/inventory-items/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{inventory_item}"), (status = 400, body = crate::api::error::ErrorBody), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    check_item(&body, false)?;
+    fetch(&state, &id, Some("fields=id")).await?;
+    let mut input = Value::Object(body);
+    input["id"] = json!(id);
+    run(&state, flows::UPDATE_ITEM, input).await?;
+    Ok(envelope::one(
+        "inventory_item",
+        fetch(&state, &id, raw.as_deref()).await?,
+    ))
+}
+
+/// Delete an inventory item (refused while it has reservations).
+#[utoipa::path(delete, path = "/inventory-items/{id}", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{id, object, deleted}"), (status = 400, body = crate::api::error::ErrorBody), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    fetch(&state, &id, Some("fields=id")).await?;
+    run(&state, flows::DELETE_ITEM, json!({ "id": id })).await?;
+    Ok(envelope::deleted(&id, "inventory_item", None))
 }
 
 /// List an item's levels (`location_id`).
@@ -216,6 +279,54 @@ pub async fn update_level(
     input["inventory_item_id"] = json!(id);
     input["location_id"] = json!(location);
     run(&state, flows::UPDATE_LEVEL, input).await?;
+    Ok(envelope::one(
+        "inventory_item",
+        fetch(&state, &id, raw.as_deref()).await?,
+    ))
+}
+
+/// Stop stocking an item at a location (refused while units are reserved there).
+#[utoipa::path(delete, path = "/inventory-items/{id}/location-levels/{location_id}", tag = "Admin", params(("id" = String, Path), ("location_id" = String, Path)), responses((status = 200, description = "{id, object, deleted, parent}"), (status = 400, body = crate::api::error::ErrorBody), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn delete_level(
+    State(state): State<AppState>,
+    Path((id, location)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    fetch(&state, &id, Some("fields=id")).await?;
+    let out = run(
+        &state,
+        flows::DELETE_LEVEL,
+        json!({ "inventory_item_id": id, "location_id": location }),
+    )
+    .await?;
+    Ok(envelope::deleted(
+        out["id"].as_str().unwrap_or_default(),
+        "inventory-level",
+        Some(("parent", fetch(&state, &id, None).await?)),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelBatch {
+    #[serde(default)]
+    create: Vec<LevelBody>,
+    #[serde(default)]
+    update: Vec<LevelBody>,
+    #[serde(default)]
+    delete: Vec<String>,
+}
+
+/// Create, update and delete an item's levels in one transaction.
+#[utoipa::path(post, path = "/inventory-items/{id}/location-levels/batch", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{inventory_item}"), (status = 400, body = crate::api::error::ErrorBody)))]
+pub async fn batch_levels(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    ApiJson(body): ApiJson<LevelBatch>,
+) -> Result<Json<Value>, ApiError> {
+    let mut input = serde_json::to_value(&body).unwrap_or_default();
+    input["inventory_item_id"] = json!(id);
+    run(&state, flows::BATCH_LEVELS, input).await?;
     Ok(envelope::one(
         "inventory_item",
         fetch(&state, &id, raw.as_deref()).await?,

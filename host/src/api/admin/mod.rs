@@ -2,6 +2,7 @@
 //! user session or secret API key (the caller adds [`super::admin_auth`]).
 
 mod api_keys;
+mod customer_addresses;
 mod customer_groups;
 mod fulfillment;
 mod inventory;
@@ -17,6 +18,7 @@ mod resource;
 pub mod resources;
 mod run;
 mod sales_channel_products;
+mod shipping_options;
 mod stock_locations;
 mod stores;
 mod tax_regions;
@@ -49,6 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
             price_lists::delete
         ))
         .routes(routes!(price_lists::batch_prices))
+        .routes(routes!(price_lists::products))
         .routes(routes!(
             promotions::get,
             promotions::update,
@@ -76,14 +79,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stock_locations::fulfillment_sets))
         .routes(routes!(fulfillment::delete_set))
         .routes(routes!(fulfillment::create_zone))
-        .routes(routes!(fulfillment::get_zone, fulfillment::delete_zone))
         .routes(routes!(
-            fulfillment::list_options,
-            fulfillment::create_option
+            fulfillment::get_zone,
+            fulfillment::update_zone,
+            fulfillment::delete_zone
         ))
-        .routes(routes!(fulfillment::get_option, fulfillment::delete_option))
+        .routes(routes!(
+            shipping_options::list_options,
+            shipping_options::create_option
+        ))
+        .routes(routes!(
+            shipping_options::get_option,
+            shipping_options::update_option,
+            shipping_options::delete_option
+        ))
+        .routes(routes!(shipping_options::batch_option_rules))
         .routes(routes!(fulfillment::providers))
         .routes(routes!(products::list, products::create))
+        .routes(routes!(products::batch))
         .routes(routes!(products::get, products::update, products::delete))
         .routes(routes!(product_variants::list, product_variants::create))
         .routes(routes!(product_variants::batch))
@@ -106,9 +119,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(sales_channel_products::products))
         .routes(routes!(inventory::list, inventory::create))
-        .routes(routes!(inventory::get))
+        .routes(routes!(
+            inventory::get,
+            inventory::update,
+            inventory::delete
+        ))
         .routes(routes!(inventory::levels, inventory::create_level))
-        .routes(routes!(inventory::update_level))
+        .routes(routes!(inventory::batch_levels))
+        .routes(routes!(inventory::update_level, inventory::delete_level))
         .routes(routes!(orders::list))
         .routes(routes!(orders::get))
         .routes(routes!(orders::cancel))
@@ -119,4 +137,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tax_regions::list, tax_regions::create))
         .routes(routes!(tax_regions::get, tax_regions::delete))
         .routes(routes!(customer_groups::customers))
+        .routes(routes!(
+            customer_addresses::list,
+            customer_addresses::create
+        ))
+        .routes(routes!(
+            customer_addresses::get,
+            customer_addresses::update,
+            customer_addresses::delete
+        ))
 }

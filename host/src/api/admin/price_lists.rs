@@ -197,3 +197,63 @@ pub async fn batch_prices(
     input["id"] = json!(id);
     Ok(Json(run(&state, flows::BATCH_PRICES, input).await?))
 }
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductsBody {
+    #[serde(default)]
+    remove: Vec<String>,
+}
+
+/// Take products out of a price list: its prices for their variants go.
+#[utoipa::path(post, path = "/price-lists/{id}/products", tag = "Admin", params(("id" = String, Path)), responses((status = 200, description = "{price_list}"), (status = 404, body = crate::api::error::ErrorBody)))]
+pub async fn products(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    ApiJson(body): ApiJson<ProductsBody>,
+) -> Result<Json<Value>, ApiError> {
+    fetch(&state, &id, Some("fields=id")).await?;
+    if !body.remove.is_empty() {
+        let (variants, _) = read::list(
+            &state,
+            "product_variant",
+            crate::framework::query::fields::FieldTree::from_paths(["id", "price_set.id"]),
+            [("product_id".to_owned(), json!(body.remove))]
+                .into_iter()
+                .collect(),
+            Default::default(),
+        )
+        .await?;
+        let sets: Vec<Value> = variants
+            .iter()
+            .filter_map(|v| v["price_set"]["id"].as_str().map(Value::from))
+            .collect();
+        let (prices, _) = read::list(
+            &state,
+            "price",
+            crate::framework::query::fields::FieldTree::from_paths(["id"]),
+            [
+                ("price_list_id".to_owned(), json!(id)),
+                ("price_set_id".to_owned(), Value::Array(sets)),
+            ]
+            .into_iter()
+            .collect(),
+            Default::default(),
+        )
+        .await?;
+        let ids: Vec<Value> = prices.iter().map(|p| p["id"].clone()).collect();
+        if !ids.is_empty() {
+            run(
+                &state,
+                flows::BATCH_PRICES,
+                json!({ "id": id, "delete": ids }),
+            )
+            .await?;
+        }
+    }
+    Ok(envelope::one(
+        "price_list",
+        fetch(&state, &id, raw.as_deref()).await?,
+    ))
+}

@@ -227,17 +227,43 @@ fn check_create(body: &mut Map<String, Value>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Create a product with its options, variants, prices and inventory.
-#[utoipa::path(post, path = "/products", tag = "Admin", responses((status = 200, description = "{product}"), (status = 400, body = crate::api::error::ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    ApiJson(mut body): ApiJson<Map<String, Value>>,
-) -> Result<Json<Value>, ApiError> {
-    check_create(&mut body)?;
-    let handle = body["handle"].clone();
+/// An update body: create fields but the shipping profile, lists as arrays.
+fn check_update(body: &Map<String, Value>) -> Result<(), ApiError> {
+    for list in [
+        "variants",
+        "options",
+        "images",
+        "tags",
+        "categories",
+        "sales_channels",
+    ] {
+        if body
+            .get(list)
+            .is_some_and(|v| !v.is_array() && !v.is_null())
+        {
+            return Err(ApiError::invalid_data(format!(
+                "Invalid request: Field '{list}' must be an array"
+            )));
+        }
+    }
+    let unknown: Vec<String> = body
+        .keys()
+        .filter(|k| !CREATE_FIELDS.contains(&k.as_str()) || k.as_str() == "shipping_profile_id")
+        .map(|k| format!("'{k}'"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::invalid_data(format!(
+            "Invalid request: Unrecognized fields: {}",
+            unknown.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// `422` when a product already has `handle`.
+async fn handle_free(state: &AppState, handle: &Value) -> Result<(), ApiError> {
     let (_, taken) = read::list(
-        &state,
+        state,
         "product",
         crate::framework::query::fields::FieldTree::from_paths(["id"]),
         [("handle".to_owned(), handle.clone())]
@@ -252,6 +278,18 @@ pub async fn create(
             handle.as_str().unwrap_or_default()
         )));
     }
+    Ok(())
+}
+
+/// Create a product with its options, variants, prices and inventory.
+#[utoipa::path(post, path = "/products", tag = "Admin", responses((status = 200, description = "{product}"), (status = 400, body = crate::api::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    check_create(&mut body)?;
+    handle_free(&state, &body["handle"]).await?;
     let created = run(&state, flows::CREATE, Value::Object(body)).await?;
     Ok(envelope::one(
         "product",
@@ -286,27 +324,7 @@ pub async fn update(
     RawQuery(raw): RawQuery,
     ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    for list in ["variants", "options"] {
-        if body
-            .get(list)
-            .is_some_and(|v| !v.is_array() && !v.is_null())
-        {
-            return Err(ApiError::invalid_data(format!(
-                "Invalid request: Field '{list}' must be an array"
-            )));
-        }
-    }
-    let unknown: Vec<String> = body
-        .keys()
-        .filter(|k| !CREATE_FIELDS.contains(&k.as_str()) || k.as_str() == "shipping_profile_id")
-        .map(|k| format!("'{k}'"))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(ApiError::invalid_data(format!(
-            "Invalid request: Unrecognized fields: {}",
-            unknown.join(", ")
-        )));
-    }
+    check_update(&body)?;
     fetch(&state, &id, Some("fields=id")).await?;
     body.remove("additional_data");
     body.insert("id".into(), json!(id));
@@ -326,6 +344,93 @@ pub async fn delete(
     fetch(&state, &id, Some("fields=id")).await?;
     run(&state, flows::DELETE, json!({ "id": id })).await?;
     Ok(envelope::deleted(&id, "product", None))
+}
+
+/// Create, update and delete products in one transaction.
+#[utoipa::path(post, path = "/products/batch", tag = "Admin", responses((status = 200, description = "{created, updated, deleted}"), (status = 400, body = crate::api::error::ErrorBody)))]
+pub async fn batch(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    if let Some(key) = body
+        .keys()
+        .find(|k| !["create", "update", "delete"].contains(&k.as_str()))
+    {
+        return Err(ApiError::invalid_data(format!(
+            "Invalid request: Unrecognized fields: '{key}'"
+        )));
+    }
+    let list = |key: &str| -> Result<Vec<Value>, ApiError> {
+        match body.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => Ok(items.clone()),
+            Some(_) => Err(ApiError::invalid_data(format!(
+                "Invalid request: Field '{key}' must be an array"
+            ))),
+        }
+    };
+    let mut create = Vec::new();
+    let mut handles = Vec::new();
+    for item in list("create")? {
+        let Value::Object(mut item) = item else {
+            return Err(ApiError::invalid_data(
+                "Invalid request: a product must be an object",
+            ));
+        };
+        check_create(&mut item)?;
+        handle_free(&state, &item["handle"]).await?;
+        if handles.contains(&item["handle"]) {
+            return Err(ApiError::duplicate(format!(
+                "Product with handle: {}, already exists.",
+                item["handle"].as_str().unwrap_or_default()
+            )));
+        }
+        handles.push(item["handle"].clone());
+        item.remove("additional_data");
+        create.push(Value::Object(item));
+    }
+    let mut update = Vec::new();
+    for item in list("update")? {
+        let Value::Object(mut item) = item else {
+            return Err(ApiError::invalid_data(
+                "Invalid request: a product must be an object",
+            ));
+        };
+        let id = item
+            .remove("id")
+            .and_then(|id| id.as_str().map(str::to_owned))
+            .ok_or_else(|| {
+                ApiError::invalid_data("Invalid request: Field 'update.id' is required")
+            })?;
+        check_update(&item)?;
+        fetch(&state, &id, Some("fields=id")).await?;
+        item.remove("additional_data");
+        item.insert("id".into(), json!(id));
+        update.push(Value::Object(item));
+    }
+    let delete = list("delete")?;
+    for id in &delete {
+        fetch(&state, id.as_str().unwrap_or_default(), Some("fields=id")).await?;
+    }
+    let out = run(
+        &state,
+        flows::BATCH,
+        json!({ "create": create, "update": update, "delete": delete }),
+    )
+    .await?;
+    let mut answer = Map::new();
+    for key in ["created", "updated"] {
+        let mut products = Vec::new();
+        for id in out[key].as_array().into_iter().flatten() {
+            products.push(fetch(&state, id.as_str().unwrap_or_default(), None).await?);
+        }
+        answer.insert(key.into(), Value::Array(products));
+    }
+    answer.insert(
+        "deleted".into(),
+        json!({ "ids": out["deleted"], "object": "product", "deleted": true }),
+    );
+    Ok(Json(Value::Object(answer)))
 }
 
 #[cfg(test)]

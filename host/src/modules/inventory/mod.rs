@@ -4,6 +4,7 @@
 pub mod reserve;
 
 use crate::framework::dml::{ModelDef, ModuleDef};
+use crate::modules::common::with_shipping_details;
 
 pub fn definition() -> ModuleDef {
     ModuleDef::new("inventory")
@@ -15,6 +16,11 @@ pub fn definition() -> ModuleDef {
                 .text("title")
                 .nullable()
                 .searchable()
+                .text("description")
+                .nullable()
+                .text("thumbnail")
+                .nullable()
+                .with(with_shipping_details)
                 .boolean("requires_shipping")
                 .default(true)
                 .json("metadata")

@@ -2,22 +2,9 @@
 //! tags, types, collections and nested categories.
 
 use crate::framework::dml::{ModelDef, ModuleDef};
+use crate::modules::common::with_shipping_details;
 
 /// Dimensions and customs data, on products and (overriding them) variants.
-fn shipping_details(model: ModelDef) -> ModelDef {
-    ["weight", "length", "height", "width"]
-        .into_iter()
-        .fold(model, |m, f| m.float(f).nullable())
-        .text("origin_country")
-        .nullable()
-        .text("hs_code")
-        .nullable()
-        .text("mid_code")
-        .nullable()
-        .text("material")
-        .nullable()
-}
-
 pub fn definition() -> ModuleDef {
     ModuleDef::new("product")
         .model(
@@ -37,7 +24,7 @@ pub fn definition() -> ModuleDef {
                 .default("draft")
                 .text("thumbnail")
                 .nullable()
-                .with(shipping_details)
+                .with(with_shipping_details)
                 .boolean("discountable")
                 .default(true)
                 .text("external_id")
@@ -78,7 +65,7 @@ pub fn definition() -> ModuleDef {
                 .default(false)
                 .boolean("manage_inventory")
                 .default(true)
-                .with(shipping_details)
+                .with(with_shipping_details)
                 .number("variant_rank")
                 .default(0)
                 .json("metadata")
