@@ -291,3 +291,63 @@ async fn rules_decide_which_carts_and_lines_a_promotion_discounts() {
         .await;
     assert_eq!(status, 404, "{body}");
 }
+
+#[tokio::test]
+async fn buying_two_of_one_product_makes_another_free() {
+    let store = DemoStore::start(None).await;
+    let admin = store.admin_token().await;
+    let products = catalogue(&store, &admin).await;
+    let (buy_product, buy_variant, _) = products[0].clone();
+    let (get_product, get_variant, _) = products[1].clone();
+    let (status, created) = store
+        .post_as(
+            "/admin/promotions",
+            json!({
+                "code": "BUY2GET1", "type": "buyget", "status": "active",
+                "application_method": {
+                    "type": "percentage", "target_type": "items", "value": 100,
+                    "buy_rules_min_quantity": 2, "apply_to_quantity": 1,
+                    "buy_rules": [{ "attribute": "items.product.id", "operator": "in", "values": [buy_product] }],
+                    "target_rules": [{ "attribute": "items.product.id", "operator": "in", "values": [get_product] }],
+                },
+            }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(
+        created["promotion"]["application_method"]["buy_rules"][0]["values"],
+        json!([{ "value": buy_product }])
+    );
+    let (status, body) = store
+        .post_as(
+            "/admin/promotions",
+            json!({ "code": "HALFDONE", "type": "buyget",
+                    "application_method": { "type": "percentage", "target_type": "items", "value": 100 } }),
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 400, "buy-get without rules: {body}");
+
+    let eur = store.region("eur").await["id"].as_str().unwrap().to_owned();
+    let cart_with = |buy: i64| {
+        json!({ "region_id": eur, "promo_codes": ["BUY2GET1"], "items": [
+            { "variant_id": buy_variant, "quantity": buy },
+            { "variant_id": get_variant, "quantity": 2 },
+        ] })
+    };
+    let one = store.ok("/store/carts", cart_with(1)).await["cart"].clone();
+    assert_eq!(num(&one["discount_total"]), 0.0, "only one bought: {one}");
+    let two = store.ok("/store/carts", cart_with(2)).await["cart"].clone();
+    let free_line = two["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["variant_id"] == get_variant.as_str())
+        .unwrap();
+    assert!(
+        (discount_on(&two, &get_variant) - num(&free_line["unit_price"])).abs() < 1e-6,
+        "one unit free: {two}"
+    );
+    assert_eq!(discount_on(&two, &buy_variant), 0.0);
+}

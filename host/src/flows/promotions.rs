@@ -1,12 +1,13 @@
 //! Promotion workflows behind `/admin/promotions`: a standard promotion
 //! (percentage or fixed, on items, shipping methods or the order, by code or
-//! automatic) with its application method, its conditions (`rules` on the
-//! cart, `application_method.target_rules` on the lines) and optionally a new
+//! automatic) or a buy-get one, with its application method, its conditions
+//! (`rules` on the cart, `application_method.target_rules` on the lines
+//! discounted, `buy_rules` on the lines bought) and optionally a new
 //! campaign; update, delete, and a batch of rule changes. One step in one
 //! transaction each; emits `promotion.created|updated|deleted`.
 //!
-//! Buy-get promotions (and so `buy_rules`) are refused with a clear `400`:
-//! the promotion module does not apply them yet.
+//! A buy-get promotion also needs `buy_rules`, `target_rules`,
+//! `buy_rules_min_quantity` and `apply_to_quantity`.
 
 use serde_json::{Map, Value, json};
 
@@ -29,6 +30,8 @@ const METHOD_FIELDS: &[&str] = &[
     "value",
     "currency_code",
     "max_quantity",
+    "buy_rules_min_quantity",
+    "apply_to_quantity",
 ];
 
 pub fn workflows() -> Vec<WorkflowDef> {
@@ -65,21 +68,41 @@ fn has_items(v: &Value) -> bool {
 }
 
 /// Checks what the promotion module can apply.
-fn check(promotion: &Value, method: &Map<String, Value>) -> Result<(), StepError> {
-    if promotion["type"].as_str().is_some_and(|t| t != "standard") {
-        return Err(invalid(
-            "Only standard promotions are supported; buyget promotions are not yet",
-        ));
+/// `creating`: a buy-get promotion must bring its buy and target rules
+/// (an update leaves the stored ones, changed through the rule batches).
+fn check(promotion: &Value, method: &Map<String, Value>, creating: bool) -> Result<(), StepError> {
+    let kind = promotion["type"].as_str().unwrap_or("standard");
+    if !["standard", "buyget"].contains(&kind) {
+        return Err(invalid("A promotion's type is standard or buyget"));
     }
-    if has_items(&promotion["application_method"]["buy_rules"]) {
-        return Err(invalid(
-            "Buy rules belong to buyget promotions, which are not supported yet",
-        ));
+    if kind == "buyget" {
+        if creating && !has_items(&promotion["application_method"]["buy_rules"]) {
+            return Err(invalid("Buy rules are required for buyget promotion type"));
+        }
+        if creating && !has_items(&promotion["application_method"]["target_rules"]) {
+            return Err(invalid(
+                "Target rules are required for buyget promotion type",
+            ));
+        }
+        for key in ["buy_rules_min_quantity", "apply_to_quantity"] {
+            if method
+                .get(key)
+                .and_then(Value::as_i64)
+                .is_none_or(|q| q < 1)
+            {
+                return Err(invalid(format!(
+                    "application_method.{key} is required for buyget promotion type"
+                )));
+            }
+        }
+    } else if has_items(&promotion["application_method"]["buy_rules"]) {
+        return Err(invalid("Buy rules are only for buyget promotions"));
     }
     for rule in promotion["rules"]
         .as_array()
         .into_iter()
         .chain(promotion["application_method"]["target_rules"].as_array())
+        .chain(promotion["application_method"]["buy_rules"].as_array())
         .flatten()
     {
         rules::validate(rule).map_err(invalid)?;
@@ -115,7 +138,7 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         if let Some(Value::String(code)) = method.get_mut("currency_code") {
             *code = code.to_lowercase();
         }
-        check(&input, &method)?;
+        check(&input, &method, true)?;
         let promotions = svc(&env)?;
         let mut exec = ctx.exec();
         let mut row = pick(
@@ -157,14 +180,16 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             .await?;
         let promotion = id.as_str().unwrap_or_default();
         create_rules(&mut exec, &promotions, promotion, "rules", &input["rules"]).await?;
-        create_rules(
-            &mut exec,
-            &promotions,
-            promotion,
-            "target_rules",
-            &input["application_method"]["target_rules"],
-        )
-        .await?;
+        for rule_type in ["target_rules", "buy_rules"] {
+            create_rules(
+                &mut exec,
+                &promotions,
+                promotion,
+                rule_type,
+                &input["application_method"][rule_type],
+            )
+            .await?;
+        }
         ctx.emit("promotion.created", json!({ "id": id }));
         Ok(StepOutput::new(json!({ "id": id })))
     })
@@ -201,7 +226,7 @@ fn update<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             let mut whole = Value::Object(current.clone());
             whole["rules"] = input["rules"].clone();
             whole["application_method"] = input["application_method"].clone();
-            check(&whole, &merged)?;
+            check(&whole, &merged, false)?;
             let method_id = merged
                 .get("id")
                 .and_then(Value::as_str)
@@ -268,16 +293,14 @@ fn batch_rules<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             .unwrap_or_default()
             .to_owned();
         let rule_type = input["rule_type"].as_str().unwrap_or("rules").to_owned();
-        if rule_type == "buy_rules" {
-            return Err(invalid(
-                "Buy rules belong to buyget promotions, which are not supported yet",
-            ));
-        }
         let promotions = svc(&env)?;
         let mut exec = ctx.exec();
-        promotions
+        let row = promotions
             .retrieve(&mut exec, "promotion", &promotion, None)
             .await?;
+        if rule_type == "buy_rules" && row.get("type").and_then(Value::as_str) != Some("buyget") {
+            return Err(invalid("Buy rules are only for buyget promotions"));
+        }
         let mine: Vec<String> = promotions
             .list(
                 &mut exec,
@@ -372,30 +395,57 @@ mod tests {
         assert!(
             check(
                 &standard,
-                &method(json!({ "type": "percentage", "value": 10 }))
+                &method(json!({ "type": "percentage", "value": 10 })),
+                true
             )
             .is_ok()
         );
         assert!(
             check(
                 &standard,
-                &method(json!({ "type": "percentage", "value": 120 }))
+                &method(json!({ "type": "percentage", "value": 120 })),
+                true
             )
             .is_err()
         );
-        assert!(check(&standard, &method(json!({ "type": "fixed", "value": 5 }))).is_err());
         assert!(
             check(
                 &standard,
-                &method(json!({ "type": "fixed", "value": 5, "currency_code": "eur" }))
+                &method(json!({ "type": "fixed", "value": 5 })),
+                true
+            )
+            .is_err()
+        );
+        assert!(
+            check(
+                &standard,
+                &method(json!({ "type": "fixed", "value": 5, "currency_code": "eur" })),
+                true
             )
             .is_ok()
+        );
+        let complete = json!({ "type": "buyget", "application_method": {
+            "buy_rules": [{ "attribute": "items.product.id", "operator": "in", "values": ["prod_1"] }],
+            "target_rules": [{ "attribute": "items.product.id", "operator": "in", "values": ["prod_2"] }],
+        } });
+        let quantities = json!({ "type": "percentage", "value": 100,
+                                 "buy_rules_min_quantity": 2, "apply_to_quantity": 1 });
+        assert!(check(&complete, &method(quantities), true).is_ok());
+        assert!(
+            check(
+                &complete,
+                &method(json!({ "type": "percentage", "value": 100 })),
+                true
+            )
+            .is_err(),
+            "quantities are required"
         );
         let buyget = json!({ "type": "buyget" });
         assert!(
             check(
                 &buyget,
-                &method(json!({ "type": "percentage", "value": 10 }))
+                &method(json!({ "type": "percentage", "value": 10 })),
+                true
             )
             .is_err()
         );
@@ -403,7 +453,8 @@ mod tests {
         assert!(
             check(
                 &ruled,
-                &method(json!({ "type": "percentage", "value": 10 }))
+                &method(json!({ "type": "percentage", "value": 10 })),
+                true
             )
             .is_err(),
             "a rule without operator and values"
@@ -412,7 +463,8 @@ mod tests {
         assert!(
             check(
                 &ruled,
-                &method(json!({ "type": "percentage", "value": 10 }))
+                &method(json!({ "type": "percentage", "value": 10 })),
+                true
             )
             .is_ok()
         );

@@ -71,6 +71,25 @@ pub fn compute_adjustments(cart: &Value, promotions: &[Value]) -> Vec<Adjustment
         }
         let targets = rules_of(promo, "target_rules");
         let method = &promo["application_method"];
+        if promo["type"] == "buyget" {
+            let items = cart["items"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let buys = line_rules(&rules_of(promo, "buy_rules"), "items.");
+            for (line_id, amount) in
+                super::buy_get::discounts(items, method, &buys, &line_rules(&targets, "items."))
+            {
+                out.push(Adjustment {
+                    target: "item",
+                    line_id,
+                    amount,
+                    code: promo["code"].as_str().unwrap_or_default().to_owned(),
+                    promotion_id: promo["id"].as_str().unwrap_or_default().to_owned(),
+                });
+            }
+            continue;
+        }
         let (Some(kind), Some(target)) = (method["type"].as_str(), method["target_type"].as_str())
         else {
             continue;

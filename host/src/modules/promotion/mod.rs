@@ -1,10 +1,12 @@
 //! Promotion module: standard promotions (percentage or fixed, on items,
-//! shipping or the whole order, by code or automatic) with their conditions
-//! (`rules` on the cart, `target_rules` on the lines), their campaigns and
-//! budgets (usage or spend limits).
+//! shipping or the whole order, by code or automatic) and buy-get ones, with
+//! their conditions (`rules` on the cart, `target_rules` on the lines
+//! discounted, `buy_rules` on the lines bought), their campaigns and budgets
+//! (usage or spend limits).
 
 mod apply;
 pub mod budget;
+mod buy_get;
 pub mod rules;
 
 pub use apply::{Adjustment, compute_adjustments};
@@ -57,6 +59,10 @@ pub fn definition() -> ModuleDef {
                 .text("currency_code")
                 .nullable()
                 .number("max_quantity")
+                .nullable()
+                .number("buy_rules_min_quantity")
+                .nullable()
+                .number("apply_to_quantity")
                 .nullable()
                 .belongs_to("promotion", "promotion", "promotion_id"),
         )
