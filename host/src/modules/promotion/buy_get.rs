@@ -47,7 +47,7 @@ pub fn discounts(
             )
         })
         .collect();
-    targets.sort_by(|a, b| b.1.cmp(&a.1));
+    targets.sort_by_key(|t| std::cmp::Reverse(t.1));
     let value = dec(&method["value"]);
     let mut out = Vec::new();
     for (id, unit, quantity) in targets {
