@@ -432,6 +432,15 @@ async fn a_sales_channel_gains_and_loses_products() {
     assert!(!in_channel(&first), "{first}");
     let second = admin.get(&format!("/admin/products/{}", ids[1])).await;
     assert!(in_channel(&second), "{second}");
+    let listed = admin
+        .get(&format!("/admin/products?sales_channel_id={channel}"))
+        .await;
+    assert_eq!(listed["count"], 1, "{listed}");
+    assert_eq!(listed["products"][0]["id"], ids[1].as_str());
+    let both = admin
+        .get(&format!("/admin/products?id[]={}&id[]={}", ids[0], ids[1]))
+        .await;
+    assert_eq!(both["count"], 2, "{both}");
     admin
         .refused(&path, json!({ "add": ["prod_missing"] }), 404)
         .await;

@@ -134,7 +134,8 @@ pub(super) async fn fetch(
     Ok(shape(product))
 }
 
-/// List products (`q`, `id`, `title`, `handle`, `status`, `collection_id`, `type_id`, ...).
+/// List products (`q`, `id`, `title`, `handle`, `status`, `collection_id`,
+/// `type_id`, `category_id`, `tag_id`, `sales_channel_id`, ...).
 #[utoipa::path(get, path = "/products", tag = "Admin", responses((status = 200, description = "{products, count, offset, limit}"), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -142,7 +143,7 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let q = ListQuery::parse(raw.as_deref())?;
     let opts = q.find_options(50, None);
-    let filters = q.filters(&[
+    let mut filters = q.filters(&[
         "id",
         "q",
         "title",
@@ -153,7 +154,23 @@ pub async fn list(
         "type_id",
         "created_at",
         "updated_at",
+        "$and",
+        "$or",
     ]);
+    for key in ["id", "status", "collection_id", "type_id"] {
+        if let Some(values) = q.list(key) {
+            filters.insert(key.into(), json!(values));
+        }
+    }
+    for (key, relation) in [
+        ("category_id", "categories"),
+        ("tag_id", "tags"),
+        ("sales_channel_id", "sales_channels"),
+    ] {
+        if let Some(ids) = q.list(key) {
+            filters.insert(relation.into(), json!({ "id": ids }));
+        }
+    }
     let (rows, count) = read::list(
         &state,
         "product",
