@@ -106,8 +106,18 @@ pub(super) fn build_stale(config: &crate::config::Config) -> Result<(), CliError
         let component = config.project_dir.join(&plugin.resolve);
         if build::is_stale(&component, &[&source, &sdk, &wit]) {
             tracing::info!(plugin = %source.display(), "building plugin (component missing or stale)");
-            build::build(&source)
+            let built = build::build(&source)
                 .map_err(|e| CliError::InvalidInput(format!("{}: {e}", source.display())))?;
+            // Built elsewhere (another toolchain's target folder): put it where
+            // the config resolves it.
+            if built != component {
+                let placed = component
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::copy(&built, &component));
+                placed
+                    .map_err(|e| CliError::InvalidInput(format!("{}: {e}", component.display())))?;
+            }
         }
     }
     Ok(())
