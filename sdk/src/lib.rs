@@ -30,6 +30,7 @@ mod error;
 mod host;
 mod http;
 mod manifest;
+pub mod outbound;
 
 pub use error::{Error, ErrorKind, Result};
 pub use host::{call_module, data, dismiss, emit, link, log, options, query, record, run_workflow};
@@ -44,7 +45,7 @@ pub const WIT_PACKAGE: &str = "medusa:plugin@0.1.0";
 pub mod prelude {
     pub use crate::{
         Actor, Error, ErrorKind, Link, LinkEnd, Manifest, Method, Model, Module, Plugin, Request,
-        Response, Result, Step, StepOutput, Value, data, json,
+        Response, Result, Step, StepOutput, Value, data, json, outbound,
     };
 }
 

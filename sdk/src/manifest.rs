@@ -234,6 +234,7 @@ impl Manifest {
                 events: Vec::new(),
                 directories: Vec::new(),
                 env: Vec::new(),
+                http_hosts: Vec::new(),
             },
         })
     }
@@ -322,6 +323,15 @@ impl Manifest {
             .capabilities
             .env
             .extend(vars.iter().map(|v| (*v).to_owned()));
+        self
+    }
+    /// Hosts it sends HTTP requests to with [`crate::outbound`]
+    /// (`api.example.com`, `127.0.0.1:8080`, `*.example.com`).
+    pub fn requests_http_hosts<const N: usize>(mut self, hosts: [&str; N]) -> Self {
+        self.0
+            .capabilities
+            .http_hosts
+            .extend(hosts.iter().map(|h| (*h).to_owned()));
         self
     }
 

@@ -12,13 +12,15 @@ use serde_json::{Value, json};
 const ADMIN: (&str, &str) = ("admin@medusa-test.com", "supersecret");
 
 fn examples_config(database: Option<&str>) -> String {
+    examples_config_from(database, &component("brand"), &component("loyalty"))
+}
+
+fn examples_config_from(database: Option<&str>, brand: &str, loyalty: &str) -> String {
     let db = database
         .map(|url| format!("[database]\nurl = \"{url}\"\n[http]\njwt_secret = \"test-jwt\"\ncookie_secret = \"test-cookie\"\n"))
         .unwrap_or_default();
     format!(
-        "{db}\n[[plugins]]\nresolve = \"{}\"\ngrants = {{ modules = [\"product\"] }}\n\n[[plugins]]\nresolve = \"{}\"\ngrants = {{ modules = [\"order\"] }}\n",
-        component("brand"),
-        component("loyalty")
+        "{db}\n[[plugins]]\nresolve = \"{brand}\"\ngrants = {{ modules = [\"product\"] }}\n\n[[plugins]]\nresolve = \"{loyalty}\"\ngrants = {{ modules = [\"order\"] }}\n"
     )
 }
 
@@ -323,9 +325,45 @@ async fn example_plugins_on_postgres() {
     loyalty_journey(&store).await;
 }
 
+/// Components built by Debian's fallback toolchain (`wasm32-unknown-unknown`,
+/// no WASI) load and serve like `wasm32-wasip2` ones. Skipped (with a note)
+/// where that toolchain cannot be installed, unless services are required.
+#[tokio::test]
+async fn example_plugins_built_by_the_debian_toolchain() {
+    use medusa_host::plugins::build::Toolchain;
+    if !Toolchain::Debian.available() {
+        assert!(
+            !medusa_tests::services_required(),
+            "Debian's rustc-web toolchain cannot be installed here"
+        );
+        eprintln!("skipped: Debian's rustc-web toolchain is not installable here");
+        return;
+    }
+    let dir = medusa_tests::plugins::build_with(Toolchain::Debian);
+    assert!(
+        dir.ends_with("wasm32-unknown-unknown/release"),
+        "{}",
+        dir.display()
+    );
+    let path = |name: &str| dir.join(format!("{name}.wasm")).display().to_string();
+    let inspected = Project::new("")
+        .run(&["plugin", "inspect", &path("brand")])
+        .await;
+    inspected.assert_code(0);
+    assert!(
+        inspected.stdout.contains("imports: medusa:plugin/") && !inspected.stdout.contains("wasi:"),
+        "our imports and no WASI: {}",
+        inspected.stdout
+    );
+    let config = examples_config_from(None, &path("brand"), &path("loyalty"));
+    let store = DemoStore::in_project(Project::new(&config), None).await;
+    brand_journey(&store).await;
+    loyalty_journey(&store).await;
+}
+
 fn hostile_project() -> Project {
     let project = Project::new(&format!(
-        "[[plugins]]\nresolve = \"{}\"\ngrants = {{ modules = [\"product\", \"cart\"], directories = [\"granted-dir\"], env = [\"HOSTILE_GRANTED\"] }}\nlimits = {{ timeout_ms = 500, memory_mb = 32, max_concurrency = 2 }}\n",
+        "[[plugins]]\nresolve = \"{}\"\ngrants = {{ modules = [\"product\", \"cart\"], directories = [\"granted-dir\"], env = [\"HOSTILE_GRANTED\"], http_hosts = [\"127.0.0.1\", \"example.com\"] }}\nlimits = {{ timeout_ms = 500, memory_mb = 32, max_concurrency = 2 }}\n",
         component("hostile")
     ));
     std::fs::create_dir_all(project.file("granted-dir")).unwrap();
@@ -425,6 +463,53 @@ async fn a_hostile_plugin_is_stopped_or_denied_and_the_host_keeps_serving() {
     let (_, body) = get(host, "/hostile/env").await;
     assert_eq!(body, json!({ "home": null, "granted": "yes" }));
 
+    // Outbound HTTP: a granted host answers; a host requested but not
+    // granted, or granted but not requested, or a non-HTTP URL is refused.
+    let upstream = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_port = upstream.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = upstream.accept().await {
+            let mut buf = [0u8; 2048];
+            let _ = socket.read(&mut buf).await;
+            let body = "hello from upstream";
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    let (status, body) = get(
+        host,
+        &format!("/hostile/fetch?url=http://127.0.0.1:{upstream_port}/hello"),
+    )
+    .await;
+    assert_eq!(
+        (status, body.clone()),
+        (200, json!({ "status": 200, "body": "hello from upstream" })),
+        "{body}"
+    );
+    for url in [
+        "http://ungranted.example/",
+        "http://example.com/",
+        "http://localhost:1/",
+    ] {
+        let (status, body) = get(host, &format!("/hostile/fetch?url={url}")).await;
+        assert_eq!(
+            (status, body["type"].as_str()),
+            (400, Some("not_allowed")),
+            "{url}: {body}"
+        );
+        assert!(message(&body).contains("grants.http_hosts"), "{body}");
+    }
+    let (status, body) = get(host, "/hostile/fetch?url=file:///etc/passwd").await;
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (400, Some("invalid_data")),
+        "{body}"
+    );
+
     let (status, body) = get(host, "/hostile/garbage").await;
     assert_eq!(status, 500, "{body}");
     assert!(message(&body).contains("invalid answer"), "{body}");
@@ -516,6 +601,8 @@ async fn plugin_inspect_describes_a_component() {
         "workflow sync-brands-to-cms: retrieve-brands -> create-brands-in-cms (compensates) -> publish-cms",
         "job sync-brands-daily",
         "requests: modules [product]",
+        "imports: ",
+        "medusa:plugin/",
     ] {
         assert!(
             out.stdout.contains(expected),

@@ -278,6 +278,7 @@ async fn load_one(
             granted_events: BTreeSet::new(),
             own_models: BTreeSet::new(),
             own_links: Vec::new(),
+            granted_http_hosts: BTreeSet::new(),
             granted_dirs: Vec::new(),
             services: services.clone(),
         }),
@@ -340,6 +341,8 @@ fn grant(
     let granted_modules = intersect("module", &requested.modules, &entry.grants.modules);
     let granted_events = intersect("event", &requested.events, &entry.grants.events);
     let granted_env = intersect("env", &requested.env, &entry.grants.env);
+    let granted_http_hosts =
+        intersect("http host", &requested.http_hosts, &entry.grants.http_hosts);
     let granted_dirs = entry
         .grants
         .directories
@@ -369,6 +372,7 @@ fn grant(
             .map(|l| (l.left.model.clone(), l.right.model.clone()))
             .collect(),
         granted_dirs,
+        granted_http_hosts,
         services: services.clone(),
     }
 }

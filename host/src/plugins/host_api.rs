@@ -6,7 +6,9 @@
 
 use serde_json::Value;
 
-use super::bindings::host::{self, LinkRef, ListOptions, LogLevel};
+use super::bindings::host::{
+    self, LinkRef, ListOptions, LogLevel, OutboundRequest, OutboundResponse,
+};
 use super::bindings::types::{self, ErrorKind};
 use super::plugin::Services;
 use super::state::{CallState, Role};
@@ -591,5 +593,17 @@ impl host::Host for CallState {
         args: String,
     ) -> Answer<String> {
         Ok(self.do_call_module(module, method, args).await)
+    }
+
+    async fn http_fetch(&mut self, request: OutboundRequest) -> Answer<OutboundResponse> {
+        let url = match super::outbound::check(&self.plugin, &request) {
+            Ok(url) => url,
+            Err(e) => return Ok(Err(e)),
+        };
+        let left = self
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        tracing::debug!(plugin = %self.plugin.name, request_id = %self.request_id, %url, "plugin HTTP request");
+        Ok(super::outbound::send(&self.plugin, url, request, left).await)
     }
 }

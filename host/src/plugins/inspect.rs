@@ -83,14 +83,22 @@ pub async fn describe(path: &Path) -> Result<String, PluginLoadError> {
         for job in &m.jobs {
             let _ = writeln!(out, "  job {}", job.name);
         }
+        let component = plugin.pre.component();
+        let imports: Vec<String> = component
+            .component_type()
+            .imports(component.engine())
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        let _ = writeln!(out, "  imports: {}", imports.join(", "));
         let c = &m.capabilities;
         let _ = writeln!(
             out,
-            "  requests: modules [{}], events [{}], directories [{}], env [{}]",
+            "  requests: modules [{}], events [{}], directories [{}], env [{}], http hosts [{}]",
             c.modules.join(", "),
             c.events.join(", "),
             c.directories.join(", "),
-            c.env.join(", ")
+            c.env.join(", "),
+            c.http_hosts.join(", ")
         );
     }
     Ok(out)

@@ -107,6 +107,7 @@ impl Manifest {
                 events: Vec::new(),
                 directories: Vec::new(),
                 env: Vec::new(),
+                http_hosts: Vec::new(),
             },
         }
     }

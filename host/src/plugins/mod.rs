@@ -6,7 +6,8 @@
 //!   on-disk compile cache).
 //! - [`host`]: loading plugins and wiring them into the registry and runtime.
 //! - [`call`] and [`exports`]: one call into a plugin, its limits and errors.
-//! - [`host_api`]: the imports a plugin may use, checked per call.
+//! - [`host_api`]: the imports a plugin may use, checked per call;
+//!   [`outbound`]: its HTTP requests to granted hosts.
 //! - [`routes`]: plugin routes on the HTTP router.
 
 mod adapters;
@@ -21,6 +22,7 @@ mod host_api;
 pub mod inspect;
 pub mod limits;
 pub mod manifest;
+mod outbound;
 pub mod plugin;
 pub mod routes;
 mod state;

@@ -48,6 +48,8 @@ pub struct PluginShared {
     pub own_links: Vec<(String, String)>,
     /// Granted directories (absolute), preopened under `/<folder name>`.
     pub granted_dirs: Vec<PathBuf>,
+    /// Hosts it may send HTTP requests to: requested AND granted.
+    pub granted_http_hosts: BTreeSet<String>,
     pub services: Arc<OnceLock<Services>>,
 }
 
@@ -67,6 +69,25 @@ impl PluginShared {
             .split_once('.')
             .is_some_and(|(model, _)| self.own_models.contains(model));
         own || self.granted_events.contains(event) || self.granted_events.contains("*")
+    }
+
+    /// Whether it may send HTTP requests to `host` on `port`: a granted
+    /// entry names the host (any port), `host:port`, or `*.domain` (its
+    /// subdomains).
+    pub fn may_fetch(&self, host: &str, port: u16) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.granted_http_hosts.iter().any(|entry| {
+            let entry = entry.to_ascii_lowercase();
+            if let Some(domain) = entry.strip_prefix("*.") {
+                return host.ends_with(&format!(".{domain}"));
+            }
+            match entry.rsplit_once(':') {
+                Some((name, p)) if p.parse::<u16>().is_ok() => {
+                    name == host && p == port.to_string()
+                }
+                _ => entry == host,
+            }
+        })
     }
 }
 
@@ -95,8 +116,30 @@ mod tests {
             own_models: ["brand".to_owned()].into(),
             own_links: Vec::new(),
             granted_dirs: Vec::new(),
+            granted_http_hosts: [
+                "cms.example.com".to_owned(),
+                "127.0.0.1:8080".to_owned(),
+                "*.shop.example".to_owned(),
+            ]
+            .into(),
             services: Arc::default(),
         }
+    }
+
+    #[test]
+    fn only_granted_hosts_may_be_fetched() {
+        let p = shared();
+        assert!(p.may_fetch("cms.example.com", 443));
+        assert!(p.may_fetch("CMS.example.com", 80));
+        assert!(p.may_fetch("127.0.0.1", 8080));
+        assert!(!p.may_fetch("127.0.0.1", 9000), "another port");
+        assert!(p.may_fetch("api.shop.example", 443));
+        assert!(
+            !p.may_fetch("shop.example", 443),
+            "the wildcard means subdomains"
+        );
+        assert!(!p.may_fetch("evil-shop.example", 443));
+        assert!(!p.may_fetch("example.com", 443));
     }
 
     #[test]

@@ -23,7 +23,8 @@ impl Plugin for Hostile {
             .hook("complete-cart", "validate")
             .requests_modules(["customer", "product", "cart"])
             .requests_directories(["granted-dir"])
-            .requests_env(["HOSTILE_GRANTED"]);
+            .requests_env(["HOSTILE_GRANTED"])
+            .requests_http_hosts(["127.0.0.1", "ungranted.example"]);
         for route in [
             "/hostile/ok",
             "/hostile/loop",
@@ -41,6 +42,7 @@ impl Plugin for Hostile {
             "/hostile/sleep",
             "/hostile/burst",
             "/hostile/pings",
+            "/hostile/fetch",
         ] {
             m = m.route(Method::Get, route);
         }
@@ -90,6 +92,12 @@ impl Plugin for Hostile {
                 let text = std::fs::read_to_string("/granted-dir/note.txt")
                     .map_err(|e| Error::not_allowed(e.to_string()))?;
                 Response::ok(json!({ "read": text }))
+            }
+            // Outbound HTTP to whatever `?url=` names: only granted hosts answer.
+            "/hostile/fetch" => {
+                let url = request.query.get("url").cloned().unwrap_or_default();
+                let answer = outbound::get(&url)?;
+                Response::ok(json!({ "status": answer.status, "body": answer.body }))
             }
             "/hostile/env" => Response::ok(json!({
                 "home": std::env::var("HOME").ok(),
