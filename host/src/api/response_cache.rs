@@ -3,9 +3,9 @@
 //! every page view.
 //!
 //! An entry is keyed by publishable key and URI and remembers the catalogue
-//! generation ([`crate::db::changes`]) it was computed under; any committed
-//! write to a catalogue table moves the generation, so the next read misses and
-//! recomputes. Requests that carry credentials bypass the cache (prices may one
+//! and stock generations ([`crate::db::changes`]) it was computed under; any
+//! committed write to a catalogue or stock table moves one, so the next read
+//! misses and recomputes. Requests that carry credentials bypass the cache (prices may one
 //! day depend on the customer), and only `200` JSON answers are kept.
 
 use std::sync::Arc;
@@ -33,6 +33,8 @@ pub struct ResponseCache {
 
 struct Entry {
     generation: u64,
+    /// Answers may show stock (`inventory_quantity`): they go stale with it.
+    stock_generation: u64,
     content_type: Option<HeaderValue>,
     body: Bytes,
 }
@@ -53,7 +55,9 @@ impl ResponseCache {
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let entry = self.entries.as_ref()?.get(key)?;
-        (entry.generation == changes::generation()).then_some(entry)
+        (entry.generation == changes::generation()
+            && entry.stock_generation == changes::stock_generation())
+        .then_some(entry)
     }
 
     fn put(&self, key: String, entry: Entry) {
@@ -74,6 +78,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
     // Read before computing: a write committed meanwhile makes this entry stale.
     let generation = changes::generation();
+    let stock_generation = changes::stock_generation();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
@@ -96,6 +101,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     };
     let entry = Entry {
         generation,
+        stock_generation,
         content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
         body,
     };

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::broadcast;
 
 static GENERATION: AtomicU64 = AtomicU64::new(1);
+static STOCK_GENERATION: AtomicU64 = AtomicU64::new(1);
 static COMMITTED: OnceLock<broadcast::Sender<()>> = OnceLock::new();
 
 /// Tables (and, ending in `_`, table-name prefixes) whose rows the cached
@@ -55,6 +56,55 @@ const VOLATILE: &[&str] = &[
     "_sqlx_",
 ];
 
+/// Tables of stock levels and reservations: every order writes them, so they
+/// do not move the catalogue generation (the cached rows of carts, regions
+/// and variants never show stock); they move the stock generation, which
+/// cached store answers (that may show `inventory_quantity`) also check.
+const STOCK: &[&str] = &["inventory_level", "reservation_item"];
+
+/// What a write statement may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// Nothing cached (carts, orders, the framework's bookkeeping...).
+    Volatile,
+    /// Stock levels and reservations.
+    Stock,
+    /// What the catalogue shows.
+    Catalogue,
+}
+
+/// Before a write that may change `reach`: nothing computed meanwhile is kept.
+pub fn starting(reach: Reach) {
+    match reach {
+        Reach::Catalogue => bump(),
+        Reach::Stock => bump_stock(),
+        Reach::Volatile => {}
+    }
+}
+
+/// After a write that changed `reach` committed: moves the generations and
+/// tells the other hosts.
+pub fn finished(reach: Reach) {
+    match reach {
+        Reach::Catalogue => committed(),
+        Reach::Stock => {
+            bump_stock();
+            announce();
+        }
+        Reach::Volatile => {}
+    }
+}
+
+/// What a write statement (as SQL text) may change. Unknown shapes count as
+/// catalogue changes: over-invalidating is safe, missing one is not.
+pub fn reach(sql: &str) -> Reach {
+    match written_table(sql).map(str::to_ascii_lowercase) {
+        Some(table) if STOCK.contains(&table.as_str()) => Reach::Stock,
+        Some(table) if is_volatile(&table) => Reach::Volatile,
+        _ => Reach::Catalogue,
+    }
+}
+
 fn is_volatile(table: &str) -> bool {
     VOLATILE.iter().any(|entry| match entry.strip_suffix('_') {
         Some(_) => table.starts_with(entry),
@@ -67,14 +117,30 @@ pub fn generation() -> u64 {
     GENERATION.load(Ordering::Acquire)
 }
 
-/// Marks catalogue data as changed (a local write, or a peer host's notice).
+/// The current stock generation: it changes whenever stock may have.
+pub fn stock_generation() -> u64 {
+    STOCK_GENERATION.load(Ordering::Acquire)
+}
+
+/// Marks catalogue data (and so stock too) as changed: a local write, or a
+/// peer host's notice.
 pub fn bump() {
     GENERATION.fetch_add(1, Ordering::AcqRel);
+    bump_stock();
+}
+
+/// Marks stock as changed.
+pub fn bump_stock() {
+    STOCK_GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
 /// Called after a transaction that touched catalogue tables committed.
 pub(super) fn committed() {
     bump();
+    announce();
+}
+
+fn announce() {
     if let Some(tx) = COMMITTED.get() {
         // No receiver is fine: nobody forwards changes on a single host.
         let _ = tx.send(());
@@ -88,13 +154,9 @@ pub fn subscribe() -> broadcast::Receiver<()> {
         .subscribe()
 }
 
-/// Whether a write statement (as SQL text) can change catalogue data. Unknown
-/// shapes count as changes: over-invalidating is safe, missing one is not.
+/// Whether a write statement (as SQL text) can change catalogue data.
 pub fn touches_catalogue(sql: &str) -> bool {
-    match written_table(sql) {
-        Some(table) => !is_volatile(&table.to_ascii_lowercase()),
-        None => true,
-    }
+    reach(sql) == Reach::Catalogue
 }
 
 /// The table an `INSERT INTO`, `UPDATE` or `DELETE FROM` statement writes.
@@ -131,7 +193,17 @@ mod tests {
         assert!(touches_catalogue(
             r#"INSERT INTO "product" ("id") VALUES ($1)"#
         ));
-        assert!(touches_catalogue(r#"UPDATE "inventory_level" SET x = 1"#));
+        assert!(!touches_catalogue(r#"UPDATE "inventory_level" SET x = 1"#));
+        assert_eq!(reach(r#"UPDATE "inventory_level" SET x = 1"#), Reach::Stock);
+        assert_eq!(
+            reach(r#"INSERT INTO "reservation_item" (id) VALUES ($1)"#),
+            Reach::Stock
+        );
+        assert_eq!(reach(r#"UPDATE "cart" SET x = 1"#), Reach::Volatile);
+        assert_eq!(
+            reach(r#"UPDATE "inventory_item" SET x = 1"#),
+            Reach::Catalogue
+        );
         assert!(touches_catalogue(r#"DELETE FROM "brand" WHERE id = $1"#));
         assert!(touches_catalogue("update price set amount = 1"));
         assert!(touches_catalogue(

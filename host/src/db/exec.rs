@@ -141,19 +141,15 @@ impl Exec<'_> {
     }
 }
 
-/// Before an autocommit write: bumps the catalogue generation when the
-/// statement writes a catalogue table (so nothing computed during it is kept).
-fn autocommit_starts(sql: &str) -> bool {
-    let catalogue = super::changes::touches_catalogue(sql);
-    if catalogue {
-        super::changes::bump();
-    }
-    catalogue
+/// Before an autocommit write: moves the generations the statement may
+/// change (so nothing computed during it is kept).
+fn autocommit_starts(sql: &str) -> super::changes::Reach {
+    let reach = super::changes::reach(sql);
+    super::changes::starting(reach);
+    reach
 }
 
 /// After an autocommit write (committed or not): announces the change.
-fn autocommit_ends(catalogue: bool) {
-    if catalogue {
-        super::changes::committed();
-    }
+fn autocommit_ends(reach: super::changes::Reach) {
+    super::changes::finished(reach);
 }

@@ -12,8 +12,8 @@ use super::{DbError, changes};
 /// An open transaction. Dropping it without [`Transaction::commit`] rolls back.
 pub struct Transaction {
     pub(super) inner: Inner,
-    /// Whether a statement wrote a table the catalogue shows (see [`changes`]).
-    touched_catalogue: bool,
+    /// The most a statement of it may have changed (see [`changes`]).
+    touched: changes::Reach,
 }
 
 /// The dialect's own transaction.
@@ -26,7 +26,7 @@ impl Transaction {
     pub(super) fn new(inner: Inner) -> Self {
         Self {
             inner,
-            touched_catalogue: false,
+            touched: changes::Reach::Volatile,
         }
     }
 
@@ -35,7 +35,7 @@ impl Transaction {
         let affected = match &mut self.inner {
             Inner::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-                self.touched_catalogue = note(self.touched_catalogue, &sql);
+                self.touched = note(self.touched, &sql);
                 sqlx::query_with(&sql, values)
                     .execute(&mut **tx)
                     .await?
@@ -43,7 +43,7 @@ impl Transaction {
             }
             Inner::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-                self.touched_catalogue = note(self.touched_catalogue, &sql);
+                self.touched = note(self.touched, &sql);
                 sqlx::query_with(&sql, values)
                     .execute(&mut **tx)
                     .await?
@@ -63,13 +63,13 @@ impl Transaction {
         match &mut self.inner {
             Inner::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-                self.touched_catalogue = note(self.touched_catalogue, &sql);
+                self.touched = note(self.touched, &sql);
                 let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
                 rows.iter().map(|r| decode_sqlite(r, columns)).collect()
             }
             Inner::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-                self.touched_catalogue = note(self.touched_catalogue, &sql);
+                self.touched = note(self.touched, &sql);
                 let rows = sqlx::query_with(&sql, values).fetch_all(&mut **tx).await?;
                 rows.iter().map(|r| decode_postgres(r, columns)).collect()
             }
@@ -99,7 +99,7 @@ impl Transaction {
 
     /// Runs raw SQL with text parameters (`$1`, `$2`, ... on both dialects).
     pub async fn execute_raw(&mut self, sql: &str, params: &[&str]) -> Result<u64, DbError> {
-        self.touched_catalogue = note(self.touched_catalogue, sql);
+        self.touched = note(self.touched, sql);
         let affected = match &mut self.inner {
             Inner::Sqlite(tx) => {
                 let mut q = sqlx::query(sql);
@@ -121,7 +121,7 @@ impl Transaction {
 
     /// Whether a statement of this transaction wrote a catalogue table.
     pub fn touched_catalogue(&self) -> bool {
-        self.touched_catalogue
+        self.touched == changes::Reach::Catalogue
     }
 
     pub fn dialect(&self) -> super::Dialect {
@@ -136,22 +136,19 @@ impl Transaction {
             Inner::Sqlite(tx) => tx.commit().await?,
             Inner::Postgres(tx) => tx.commit().await?,
         }
-        if self.touched_catalogue {
-            changes::committed();
-        }
+        changes::finished(self.touched);
         Ok(())
     }
 }
 
-/// Bumps the catalogue generation for the first catalogue write of a
-/// transaction and tells whether this statement was one.
-fn note(already: bool, sql: &str) -> bool {
-    if already {
-        return true;
+/// Moves the generations for the first write of a transaction that reaches
+/// further than what it wrote so far; the most it has reached now.
+fn note(already: changes::Reach, sql: &str) -> changes::Reach {
+    let reach = changes::reach(sql);
+    if reach > already {
+        changes::starting(reach);
+        reach
+    } else {
+        already
     }
-    let touches = changes::touches_catalogue(sql);
-    if touches {
-        changes::bump();
-    }
-    touches
 }
