@@ -120,6 +120,39 @@ async fn customer_email(state: &AppState, customer_id: &str) -> Option<Value> {
     .map(|c| c["email"].clone())
 }
 
+/// The store's default sales channel, from the catalogue read cache while
+/// the catalogue is unchanged.
+async fn default_channel(state: &AppState) -> Result<Option<String>, ApiError> {
+    use crate::db::{Exec, catalogue_reads::CatalogueReads};
+    const KEY: &str = "store:default_sales_channel_id";
+    let reads = CatalogueReads::shared();
+    if let Some(hit) = reads.get(&Exec::Db(state.db()), KEY) {
+        return Ok(hit.as_str().map(str::to_owned));
+    }
+    let ticket = reads.ticket();
+    let fields =
+        crate::framework::query::fields::FieldTree::from_paths(["default_sales_channel_id"]);
+    let (stores, _) = crate::api::read::list(
+        state,
+        "store",
+        fields,
+        Default::default(),
+        Default::default(),
+    )
+    .await?;
+    let channel = stores
+        .first()
+        .map(|s| s["default_sales_channel_id"].clone())
+        .unwrap_or(Value::Null);
+    reads.put(
+        &Exec::Db(state.db()),
+        ticket,
+        KEY.to_owned(),
+        channel.clone(),
+    );
+    Ok(channel.as_str().map(str::to_owned))
+}
+
 /// Create a cart.
 #[utoipa::path(post, path = "/carts", tag = "Store", responses((status = 200, description = "{cart}")))]
 pub async fn create(
@@ -129,21 +162,7 @@ pub async fn create(
     MaybeAuth(auth): MaybeAuth,
     ApiJson(body): ApiJson<CreateCart>,
 ) -> Result<Response, ApiError> {
-    let fields =
-        crate::framework::query::fields::FieldTree::from_paths(["default_sales_channel_id"]);
-    let store = crate::api::read::list(
-        &state,
-        "store",
-        fields,
-        Default::default(),
-        Default::default(),
-    )
-    .await?
-    .0;
-    let default_channel = store
-        .first()
-        .and_then(|s| s["default_sales_channel_id"].as_str())
-        .map(str::to_owned);
+    let default_channel = default_channel(&state).await?;
     let channel =
         match key.cart_channel(body.sales_channel_id.as_deref(), default_channel.as_deref()) {
             Ok(c) => c,

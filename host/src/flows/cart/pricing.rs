@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::db::Exec;
+use crate::db::catalogue_reads::CatalogueReads;
 use crate::framework::query::fields::FieldTree;
 use crate::framework::query::{GraphRequest, Query};
 use crate::framework::workflows::StepError;
@@ -85,22 +86,62 @@ pub async fn cart_context(
     Ok(ctx)
 }
 
-/// Variants with product, options, price set, and inventory levels.
+/// Variants with product, options and price set (from the catalogue read
+/// cache while the catalogue is unchanged) and their inventory items with
+/// levels (always read: stock moves with every order).
 pub async fn load_variants(
     exec: &mut Exec<'_>,
     query: &Query,
     ids: &[String],
 ) -> Result<Vec<Value>, StepError> {
-    let request = GraphRequest {
+    let graph_err = |e: crate::framework::query::QueryError| StepError::new(e.to_string());
+    let reads = CatalogueReads::shared();
+    let mut found: Vec<Map<String, Value>> = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match reads.get(exec, &format!("priced_variant:{id}")).as_deref() {
+            Some(Value::Object(variant)) => found.push(variant.clone()),
+            _ => missing.push(id.clone()),
+        }
+    }
+    if !missing.is_empty() {
+        let ticket = reads.ticket();
+        let request = GraphRequest {
+            entity: "product_variant".into(),
+            fields: FieldTree::from_paths([
+                "*",
+                "options.*",
+                "options.option.*",
+                "product.*",
+                "product.type.*",
+                "product.collection.*",
+                "price_set.prices.*",
+            ]),
+            filters: json!({ "id": missing }),
+            ..Default::default()
+        };
+        for variant in query.graph(exec, &request).await.map_err(graph_err)?.data {
+            if let Some(id) = variant.get("id").and_then(Value::as_str) {
+                let key = format!("priced_variant:{id}");
+                reads.put(exec, ticket, key, Value::Object(variant.clone()));
+            }
+            found.push(variant);
+        }
+    }
+    if let Some(missing) = ids.iter().find(|id| {
+        !found
+            .iter()
+            .any(|v| v.get("id").and_then(Value::as_str) == Some(id.as_str()))
+    }) {
+        return Err(StepError::permanent(
+            "not_found",
+            format!("Variant with id: {missing} was not found"),
+        ));
+    }
+    let stock = GraphRequest {
         entity: "product_variant".into(),
         fields: FieldTree::from_paths([
-            "*",
-            "options.*",
-            "options.option.*",
-            "product.*",
-            "product.type.*",
-            "product.collection.*",
-            "price_set.prices.*",
+            "id",
             "inventory_items.*",
             "inventory_items.inventory.*",
             "inventory_items.inventory.location_levels.*",
@@ -108,21 +149,19 @@ pub async fn load_variants(
         filters: json!({ "id": ids }),
         ..Default::default()
     };
-    let found = query
-        .graph(exec, &request)
-        .await
-        .map_err(|e| StepError::new(e.to_string()))?
-        .data;
-    if let Some(missing) = ids
-        .iter()
-        .find(|id| !found.iter().any(|v| v["id"].as_str() == Some(id.as_str())))
-    {
-        return Err(StepError::permanent(
-            "not_found",
-            format!("Variant with id: {missing} was not found"),
-        ));
-    }
-    Ok(found.into_iter().map(Value::Object).collect())
+    let levels = query.graph(exec, &stock).await.map_err(graph_err)?.data;
+    Ok(found
+        .into_iter()
+        .map(|mut variant| {
+            let items = levels
+                .iter()
+                .find(|l| l.get("id") == variant.get("id"))
+                .and_then(|l| l.get("inventory_items").cloned())
+                .unwrap_or_else(|| json!([]));
+            variant.insert("inventory_items".into(), items);
+            Value::Object(variant)
+        })
+        .collect())
 }
 
 /// What a line item takes from its variant's calculated price.

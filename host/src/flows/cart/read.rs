@@ -83,7 +83,7 @@ pub async fn load_cart(
 }
 
 /// The region with its countries, from the catalogue read cache when current.
-async fn region_with_countries(
+pub(super) async fn region_with_countries(
     exec: &mut Exec<'_>,
     query: &Query,
     id: &str,

@@ -46,29 +46,21 @@ fn one_filter(key: &str, value: impl Into<Value>) -> Value {
     Value::Object([(key.to_owned(), value.into())].into_iter().collect())
 }
 
-/// A region with its countries, or `404`.
+/// A region with its countries (from the catalogue read cache while the
+/// catalogue is unchanged), or `404`.
 pub async fn load_region(
     exec: &mut Exec<'_>,
     env: &WorkflowEnv,
     id: &str,
 ) -> Result<Value, StepError> {
-    let request = GraphRequest {
-        entity: "region".into(),
-        fields: FieldTree::from_paths(["*", "countries.*"]),
-        filters: one_filter("id", id),
-        ..Default::default()
-    };
-    let found = env
-        .query
-        .graph(exec, &request)
-        .await
-        .map_err(|e| StepError::new(e.to_string()))?
-        .data
-        .into_iter()
-        .next();
-    found.map(Value::Object).ok_or_else(|| {
-        StepError::permanent("not_found", format!("Region with id: {id} was not found"))
-    })
+    let found = super::read::region_with_countries(exec, &env.query, id).await?;
+    if found.is_null() {
+        return Err(StepError::permanent(
+            "not_found",
+            format!("Region with id: {id} was not found"),
+        ));
+    }
+    Ok(found)
 }
 
 /// The store's default region id.
