@@ -41,6 +41,9 @@ pub struct EventBusConfig {
     pub lease: Duration,
     /// How often the dispatcher looks for work when not woken up.
     pub poll_interval: Duration,
+    /// How long a woken dispatcher waits before its round, so that the
+    /// events of writes close together are handled in one round.
+    pub coalesce: Duration,
     /// This host's name (the Redis consumer name).
     pub host_id: String,
 }
@@ -52,6 +55,7 @@ impl Default for EventBusConfig {
             backoff: Duration::from_millis(500),
             lease: Duration::from_secs(60),
             poll_interval: Duration::from_millis(250),
+            coalesce: Duration::from_millis(10),
             host_id: crate::framework::id::generate_id("host"),
         }
     }
@@ -135,7 +139,7 @@ impl EventBus {
             }
             tokio::select! {
                 () = &mut shutdown => return,
-                () = self.wake.notified() => {}
+                () = self.wake.notified() => tokio::time::sleep(self.config.coalesce).await,
                 () = tokio::time::sleep(self.config.poll_interval) => {}
             }
         }

@@ -76,10 +76,32 @@ impl EventBus {
 
     async fn fan_out(&self) -> Result<(), DbError> {
         let subscribers = self.subscribers();
-        for event in self.pending_outbox(100).await? {
+        let pending = self.pending_outbox(100).await?;
+        // Events nobody listens to are marked dispatched together, in one statement.
+        let unheard: Vec<&str> = pending
+            .iter()
+            .filter(|e| {
+                e["name"]
+                    .as_str()
+                    .is_some_and(|name| !subscribers.iter().any(|s| s.wants(name)))
+            })
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        if !unheard.is_empty() {
+            let dialect = self.db.dialect();
+            let mut update = OUTBOX.update(&object(json!({ "status": "dispatched" })), dialect)?;
+            update
+                .and_where(OUTBOX.col("id").is_in(unheard.iter().copied()))
+                .and_where(OUTBOX.col("status").eq("pending"));
+            Exec::Db(&self.db).execute(&update).await?;
+        }
+        for event in &pending {
             let (Some(id), Some(name)) = (event["id"].as_str(), event["name"].as_str()) else {
                 continue;
             };
+            if unheard.contains(&id) {
+                continue;
+            }
             let mut tx = self.db.begin().await?;
             let mut exec = Exec::Tx(&mut tx);
             if !self.claim_outbox(&mut exec, id, "dispatched").await? {
