@@ -15,7 +15,7 @@ use std::sync::Arc;
 use sea_query::{Alias, Cond, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde_json::{Map, Value};
 
-use crate::db::{ColumnKind, DbError, Dialect, Exec, codec};
+use crate::db::{ColumnKind, Database, DbError, Dialect, Exec, codec};
 use crate::framework::dml::{FieldKind, ModelDef, ModuleDef, RelationKind};
 use crate::framework::id::generate_id;
 use crate::framework::query::fields::FieldTree;
@@ -315,7 +315,9 @@ impl ModuleService {
     }
 
     /// Loads the relations `tree` asks for into `rows` and trims them to the
-    /// selected fields: one query per relation per level.
+    /// selected fields: one query per relation per level. Outside a
+    /// transaction, sibling relations load at the same time on separate
+    /// pooled connections.
     pub fn expand<'a, 'e: 'a>(
         &'a self,
         exec: &'a mut Exec<'e>,
@@ -339,85 +341,120 @@ impl ModuleService {
                 .iter()
                 .chain(bare.map(|s| (s, &everything)))
                 .collect();
+            if let (Exec::Db(db), true) = (&*exec, wanted.len() > 1) {
+                let db: &Database = db;
+                let loads = wanted.iter().map(|(name, subtree)| {
+                    let mut local = rows.to_vec();
+                    async move {
+                        self.expand_one(&mut Exec::Db(db), model, &mut local, name, subtree, extra)
+                            .await?;
+                        Ok::<_, ServiceError>((name, local))
+                    }
+                });
+                for (name, local) in futures::future::try_join_all(loads).await? {
+                    for (row, loaded) in rows.iter_mut().zip(local) {
+                        if let Some(value) = loaded.get(name.as_str()) {
+                            row.insert(name.to_string(), value.clone());
+                        }
+                    }
+                }
+                return Ok(());
+            }
             for (name, subtree) in wanted {
-                let Some(rel) = model.find_relation(name) else {
-                    if let Some(fut) =
-                        extra.and_then(|x| x.expand_link(exec, model, rows, name, subtree))
-                    {
-                        fut.await?;
+                self.expand_one(exec, model, rows, name, subtree, extra)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Loads one relation (or link) `name` of `model` into `rows`.
+    fn expand_one<'a, 'e: 'a>(
+        &'a self,
+        exec: &'a mut Exec<'e>,
+        model: &'a ModelDef,
+        rows: &'a mut [Row],
+        name: &'a str,
+        subtree: &'a FieldTree,
+        extra: Option<&'a dyn LinkExpander>,
+    ) -> BoxFut<'a, ()> {
+        Box::pin(async move {
+            let Some(rel) = model.find_relation(name) else {
+                if let Some(fut) =
+                    extra.and_then(|x| x.expand_link(exec, model, rows, name, subtree))
+                {
+                    fut.await?;
+                }
+                return Ok(());
+            };
+            let target = self.model(&rel.target)?;
+            match &rel.kind {
+                RelationKind::BelongsTo { foreign_key } => {
+                    let keys = distinct(rows.iter().filter_map(|r| r.get(foreign_key)));
+                    let related = self
+                        .fetch_in(exec, target, "id", keys, subtree, extra)
+                        .await?;
+                    let by_id: HashMap<String, Row> = related
+                        .into_iter()
+                        .filter_map(|r| Some((r.get("id")?.as_str()?.to_owned(), r)))
+                        .collect();
+                    for row in rows.iter_mut() {
+                        let value = row
+                            .get(foreign_key)
+                            .and_then(Value::as_str)
+                            .and_then(|k| by_id.get(k))
+                            .cloned();
+                        row.insert(name.to_owned(), value.map_or(Value::Null, Value::Object));
                     }
-                    continue;
-                };
-                let target = self.model(&rel.target)?;
-                match &rel.kind {
-                    RelationKind::BelongsTo { foreign_key } => {
-                        let keys = distinct(rows.iter().filter_map(|r| r.get(foreign_key)));
-                        let related = self
-                            .fetch_in(exec, target, "id", keys, subtree, extra)
-                            .await?;
-                        let by_id: HashMap<String, Row> = related
-                            .into_iter()
-                            .filter_map(|r| Some((r.get("id")?.as_str()?.to_owned(), r)))
-                            .collect();
-                        for row in rows.iter_mut() {
-                            let value = row
-                                .get(foreign_key)
-                                .and_then(Value::as_str)
-                                .and_then(|k| by_id.get(k))
-                                .cloned();
-                            row.insert(name.clone(), value.map_or(Value::Null, Value::Object));
+                }
+                RelationKind::HasMany { foreign_key } | RelationKind::HasOne { foreign_key } => {
+                    let ids = distinct(rows.iter().filter_map(|r| r.get("id")));
+                    let related = self
+                        .fetch_in(exec, target, foreign_key, ids, subtree, extra)
+                        .await?;
+                    let mut grouped: HashMap<String, Vec<Value>> = HashMap::new();
+                    for r in related {
+                        if let Some(k) = r.get(foreign_key).and_then(Value::as_str) {
+                            grouped
+                                .entry(k.to_owned())
+                                .or_default()
+                                .push(Value::Object(r));
                         }
                     }
-                    RelationKind::HasMany { foreign_key }
-                    | RelationKind::HasOne { foreign_key } => {
-                        let ids = distinct(rows.iter().filter_map(|r| r.get("id")));
-                        let related = self
-                            .fetch_in(exec, target, foreign_key, ids, subtree, extra)
-                            .await?;
-                        let mut grouped: HashMap<String, Vec<Value>> = HashMap::new();
-                        for r in related {
-                            if let Some(k) = r.get(foreign_key).and_then(Value::as_str) {
-                                grouped
-                                    .entry(k.to_owned())
-                                    .or_default()
-                                    .push(Value::Object(r));
-                            }
-                        }
-                        let single = matches!(rel.kind, RelationKind::HasOne { .. });
-                        for row in rows.iter_mut() {
-                            let list = row
-                                .get("id")
-                                .and_then(Value::as_str)
-                                .and_then(|id| grouped.remove(id))
-                                .unwrap_or_default();
-                            let value = if single {
-                                list.into_iter().next().unwrap_or(Value::Null)
-                            } else {
-                                Value::Array(list)
-                            };
-                            row.insert(name.clone(), value);
-                        }
+                    let single = matches!(rel.kind, RelationKind::HasOne { .. });
+                    for row in rows.iter_mut() {
+                        let list = row
+                            .get("id")
+                            .and_then(Value::as_str)
+                            .and_then(|id| grouped.remove(id))
+                            .unwrap_or_default();
+                        let value = if single {
+                            list.into_iter().next().unwrap_or(Value::Null)
+                        } else {
+                            Value::Array(list)
+                        };
+                        row.insert(name.to_owned(), value);
                     }
-                    RelationKind::ManyToMany { pivot } => {
-                        let (own, other) =
-                            (format!("{}_id", model.name), format!("{}_id", target.name));
-                        let ids = distinct(rows.iter().filter_map(|r| r.get("id")));
-                        let mut select = Query::select();
-                        select
-                            .columns([
-                                (Alias::new(pivot), Alias::new(&own)),
-                                (Alias::new(pivot), Alias::new(&other)),
-                            ])
-                            .from(Alias::new(pivot))
-                            .and_where(filter::text_in(col(pivot, &own), ids, exec.dialect()));
-                        let spec = [text_column(&own), text_column(&other)];
-                        let pairs = exec.fetch(&select, &spec).await?;
-                        let target_ids = distinct(pairs.iter().filter_map(|p| p.get(&other)));
-                        let related = self
-                            .fetch_in(exec, target, "id", target_ids, subtree, extra)
-                            .await?;
-                        attach_through_pairs(rows, name, &pairs, (&own, &other), &related, true);
-                    }
+                }
+                RelationKind::ManyToMany { pivot } => {
+                    let (own, other) =
+                        (format!("{}_id", model.name), format!("{}_id", target.name));
+                    let ids = distinct(rows.iter().filter_map(|r| r.get("id")));
+                    let mut select = Query::select();
+                    select
+                        .columns([
+                            (Alias::new(pivot), Alias::new(&own)),
+                            (Alias::new(pivot), Alias::new(&other)),
+                        ])
+                        .from(Alias::new(pivot))
+                        .and_where(filter::text_in(col(pivot, &own), ids, exec.dialect()));
+                    let spec = [text_column(&own), text_column(&other)];
+                    let pairs = exec.fetch(&select, &spec).await?;
+                    let target_ids = distinct(pairs.iter().filter_map(|p| p.get(&other)));
+                    let related = self
+                        .fetch_in(exec, target, "id", target_ids, subtree, extra)
+                        .await?;
+                    attach_through_pairs(rows, name, &pairs, (&own, &other), &related, true);
                 }
             }
             Ok(())
