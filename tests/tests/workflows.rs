@@ -511,3 +511,78 @@ async fn recovery_finishes_an_execution_whose_steps_all_completed() {
     assert!(engine.execution("three", "window").await.unwrap().is_none());
     let _ = Value::Null;
 }
+
+/// A chain runs its links in one transaction: a failing link rolls back
+/// the links before it (nothing to compensate), a later step failing
+/// compensates every link in reverse, and a chain's links are results
+/// (and result steps) like separate steps. Also with a fresh transaction
+/// id, whose execution is journaled in the first step's transaction.
+#[tokio::test]
+async fn a_chain_commits_or_rolls_back_as_one_step() {
+    let chained = || {
+        WorkflowDef::new("chained")
+            .step(StepDef::chain(
+                "pair",
+                vec![
+                    StepDef::new("one", Write::new("one", Behaviour::FailWhenAsked)),
+                    StepDef::new("two", Write::new("two", Behaviour::FailWhenAsked)),
+                ],
+            ))
+            .step(StepDef::new(
+                "three",
+                Write::new("three", Behaviour::FailWhenAsked),
+            ))
+            .returns("one")
+    };
+    for t in databases::all().await {
+        let engine = engine(&t.db).await;
+        engine.register(chained());
+        let run = engine.run("chained", None, json!({})).await.unwrap();
+        assert_eq!(
+            run.output["label"], "one",
+            "{}: a link as result step",
+            t.name
+        );
+        assert_eq!(
+            labels(&t.db, &engine.env().registry).await,
+            ["one", "two", "three"]
+        );
+        let record = engine
+            .execution("chained", &run.transaction_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.state, ExecutionState::Done);
+        assert_eq!(
+            states(&record.steps),
+            [
+                ("pair".into(), StepState::Done),
+                ("three".into(), StepState::Done)
+            ]
+        );
+
+        let err = engine
+            .run("chained", None, json!({"fail_at": "two"}))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WorkflowError::Failed { ref step, .. } if step == "pair"));
+        assert_eq!(
+            labels(&t.db, &engine.env().registry).await,
+            ["one", "two", "three"],
+            "{}: the failed chain left nothing",
+            t.name
+        );
+
+        let err = engine
+            .run("chained", None, json!({"fail_at": "three"}))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WorkflowError::Failed { ref step, .. } if step == "three"));
+        assert_eq!(
+            labels(&t.db, &engine.env().registry).await,
+            ["one", "two", "three"],
+            "{}: both links compensated",
+            t.name
+        );
+    }
+}

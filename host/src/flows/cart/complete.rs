@@ -25,11 +25,18 @@ pub fn workflow() -> WorkflowDef {
     WorkflowDef::new(COMPLETE_CART)
         // Plugins may refuse a cart here (their error fails the completion).
         .hook("validate")
-        .step(StepDef::func("claim-cart", claim_cart, Some(release_cart)))
-        .step(StepDef::func(
-            "reserve-inventory",
-            reserve_inventory,
-            Some(release_inventory),
+        // Database-only links share a transaction (a chain); authorizing the
+        // payment, which a provider may do elsewhere, stays a step of its own.
+        .step(StepDef::chain(
+            "claim-and-reserve",
+            vec![
+                StepDef::func("claim-cart", claim_cart, Some(release_cart)),
+                StepDef::func(
+                    "reserve-inventory",
+                    reserve_inventory,
+                    Some(release_inventory),
+                ),
+            ],
         ))
         .step(StepDef::func(
             "authorize-payment",
@@ -38,15 +45,20 @@ pub fn workflow() -> WorkflowDef {
         ))
         .step(
             // Concurrent orders may race for a display id: retry with the next one.
-            StepDef::func("create-order", create_order, Some(delete_order))
-                .retries(10, std::time::Duration::from_millis(3)),
+            StepDef::chain(
+                "place-order",
+                vec![
+                    StepDef::func("create-order", create_order, Some(delete_order)),
+                    StepDef::func(
+                        "register-promotion-usage",
+                        use_promotions,
+                        Some(restore_promotions),
+                    ),
+                    StepDef::func("link-order", link_order, Some(unlink_order)),
+                ],
+            )
+            .retries(10, std::time::Duration::from_millis(3)),
         )
-        .step(StepDef::func(
-            "register-promotion-usage",
-            use_promotions,
-            Some(restore_promotions),
-        ))
-        .step(StepDef::func("link-order", link_order, Some(unlink_order)))
         .returns("link-order")
 }
 

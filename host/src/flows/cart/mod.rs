@@ -1,7 +1,7 @@
 //! Cart workflows: create, update (addresses, region, email, promotion
 //! codes), line items, shipping method, payment collection and session, and
-//! completion. Each change is followed by `refresh-cart` (adjustments, tax
-//! lines, payment amount), and emits the spec's events.
+//! completion. Each change refreshes the cart (adjustments, tax lines,
+//! payment amount) in its own step's transaction, and emits the spec's events.
 
 mod complete;
 pub mod pricing;
@@ -17,7 +17,11 @@ pub use complete::COMPLETE_CART;
 pub use read::{CART_FIELDS, attach_variants, load_cart};
 pub use shipping::options_for_cart;
 
-use crate::framework::workflows::{StepDef, WorkflowDef};
+use std::sync::Arc;
+
+use crate::framework::workflows::{
+    CompensateContext, StepContext, StepDef, StepFuture, StepHandler, StepOutput, WorkflowDef,
+};
 
 pub const CREATE_CART: &str = "create-cart";
 pub const UPDATE_CART: &str = "update-cart";
@@ -28,15 +32,49 @@ pub const ADD_SHIPPING_METHOD: &str = "add-shipping-method";
 pub const CREATE_PAYMENT_COLLECTION: &str = "create-payment-collection";
 pub const CREATE_PAYMENT_SESSION: &str = "create-payment-session";
 
-/// `step`, then `refresh-cart` on the cart it reports (`{"id": cart_id}`).
+/// `step` followed by the cart's refresh (adjustments, taxes, payment
+/// amount) in the same step and transaction: one commit per change. The step
+/// keeps its compensation; its output is the refreshed cart.
 fn refreshed(id: &str, step: StepDef) -> WorkflowDef {
-    let first = step.id.clone();
-    let refresh = StepDef::func("refresh-cart", steps::refresh_cart, None)
-        .input(move |_, results| serde_json::json!({ "cart_id": results.get(&first).map(|r| r["id"].clone()) }));
+    let step_id = step.id.clone();
+    let handler = Arc::new(Refreshed {
+        inner: step.handler.clone(),
+    });
     WorkflowDef::new(id)
-        .step(step)
-        .step(refresh)
-        .returns("refresh-cart")
+        .step(StepDef { handler, ..step })
+        .returns(&step_id)
+}
+
+/// A cart change, then `refresh-cart` on the cart it reports (`{"id": cart_id}`).
+struct Refreshed {
+    inner: Arc<dyn StepHandler>,
+}
+
+impl StepHandler for Refreshed {
+    fn invoke<'a>(&'a self, ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+        Box::pin(async move {
+            let changed = self.inner.invoke(ctx).await?;
+            let cart_id = changed.output["id"]
+                .as_str()
+                .or_else(|| changed.output["cart_id"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let env = ctx.env();
+            let cart = refresh::refresh(&mut ctx.exec(), &env, &cart_id).await?;
+            Ok(StepOutput {
+                output: cart,
+                compensate_input: changed.compensate_input,
+            })
+        })
+    }
+
+    fn compensate<'a>(&'a self, ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+        self.inner.compensate(ctx)
+    }
+
+    fn has_compensation(&self) -> bool {
+        self.inner.has_compensation()
+    }
 }
 
 /// Every cart workflow.

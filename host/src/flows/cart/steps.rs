@@ -25,18 +25,6 @@ fn link_err(e: crate::framework::links::LinkError) -> StepError {
     StepError::new(e.to_string())
 }
 
-/// `refresh-cart`: adjustments, taxes and payment amount after a change.
-pub fn refresh_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
-    Box::pin(async move {
-        let env = ctx.env();
-        let id = text(&ctx.input()["cart_id"])
-            .or_else(|| text(&ctx.input()["id"]))
-            .unwrap_or_default();
-        let cart = super::refresh::refresh(&mut ctx.exec(), &env, &id).await?;
-        Ok(StepOutput::new(cart))
-    })
-}
-
 /// `create-cart`
 pub fn create_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
     Box::pin(async move {

@@ -46,6 +46,11 @@ impl StepDef {
         Self::new(id, Arc::new(super::step::FnStep { invoke, compensate }))
     }
 
+    /// `links` run as one step `id`, in one transaction (see [`super::Chain`]).
+    pub fn chain(id: &str, links: Vec<StepDef>) -> Self {
+        Self::new(id, Arc::new(super::Chain::new(links)))
+    }
+
     pub fn retries(mut self, max_retries: u32, backoff: Duration) -> Self {
         self.max_retries = max_retries;
         self.backoff = backoff;

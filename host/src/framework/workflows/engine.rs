@@ -144,19 +144,28 @@ impl WorkflowEngine {
             .definition(workflow_id)
             .ok_or_else(|| WorkflowError::Unknown(workflow_id.to_owned()))?;
         self.register_nested(&def);
+        // A fresh transaction id cannot have run before: when the first step
+        // is a lone transactional one, the execution starts in its transaction.
+        let deferred = transaction_id.is_none()
+            && self
+                .plan(&def)
+                .into_iter()
+                .find(|g| !g.is_empty())
+                .is_some_and(|g| g.len() == 1 && g[0].handler.transactional());
         let transaction_id = transaction_id
             .map(str::to_owned)
             .unwrap_or_else(|| generate_id("wftx"));
         let execution_id = generate_id("wfexec");
         let db = &self.env.db;
-        if let Some(existing) =
-            journal::insert(db, &execution_id, workflow_id, &transaction_id, &input).await?
+        if !deferred
+            && let Some(existing) =
+                journal::insert(db, &execution_id, workflow_id, &transaction_id, &input).await?
         {
             return replay(existing);
         }
         let heartbeat = self.spawn_heartbeat(execution_id.clone());
         let result = self
-            .execute(&def, &execution_id, &transaction_id, input)
+            .execute(&def, &execution_id, &transaction_id, input, deferred)
             .await;
         heartbeat.abort();
         result
@@ -192,8 +201,10 @@ impl WorkflowEngine {
         execution_id: &str,
         transaction_id: &str,
         input: Value,
+        deferred: bool,
     ) -> Result<WorkflowRun, WorkflowError> {
         let input = Arc::new(input);
+        let mut deferred = deferred;
         let mut results = Map::new();
         let mut done: Vec<(StepDef, StepRecord)> = Vec::new();
         let mut position = 0i64;
@@ -230,6 +241,7 @@ impl WorkflowEngine {
                 prewritten,
                 next,
                 finish,
+                start: std::mem::take(&mut deferred),
             });
             prewritten = extras.as_ref().is_some_and(|e| e.next.is_some());
             let runs = group.iter().map(|step| {
@@ -265,6 +277,10 @@ impl WorkflowEngine {
                         });
                     }
                     Ok((record, None)) => {
+                        for link in step.handler.chained() {
+                            let output = record.output.get(&link).cloned().unwrap_or_default();
+                            results.insert(link, output);
+                        }
                         results.insert(step.id.clone(), record.output.clone());
                         done.push((step, record));
                     }
@@ -412,12 +428,15 @@ impl WorkflowEngine {
         results: Arc<Map<String, Value>>,
         piggyback: Piggyback,
     ) -> Result<(StepRecord, Option<Value>), StepFailure> {
+        let workflow_input = input.clone();
         let step_input = match &step.input {
             Some(mapper) => Arc::new(mapper(&input, &results)),
             None => input,
         };
         let mut record = StepRecord::start(&step.id, position);
-        if !piggyback.prewritten {
+        // Whether the execution is still to be journaled (see `Piggyback::start`).
+        let mut unjournaled = piggyback.start;
+        if !piggyback.prewritten && !unjournaled {
             journal::save_step(&mut Exec::Db(&self.env.db), execution_id, &record).await?;
         }
         let mut attempt = 0;
@@ -439,6 +458,16 @@ impl WorkflowEngine {
                 },
                 events: Vec::new(),
             };
+            if unjournaled {
+                journal::insert_in(
+                    &mut ctx.exec(),
+                    execution_id,
+                    &def.id,
+                    transaction_id,
+                    &workflow_input,
+                )
+                .await?;
+            }
             let outcome = match step.timeout {
                 Some(limit) => tokio::time::timeout(limit, step.handler.invoke(&mut ctx))
                     .await
@@ -473,6 +502,7 @@ impl WorkflowEngine {
                                     results
                                         .get(id)
                                         .or((id == &step.id).then_some(&record.output))
+                                        .or_else(|| record.output.get(id))
                                 })
                                 .unwrap_or(&record.output)
                                 .clone();
@@ -504,6 +534,17 @@ impl WorkflowEngine {
                 }
                 Err(error) => {
                     drop(ctx);
+                    if std::mem::take(&mut unjournaled) {
+                        // Rolled back with the step: journal the execution now.
+                        journal::insert_in(
+                            &mut Exec::Db(&self.env.db),
+                            execution_id,
+                            &def.id,
+                            transaction_id,
+                            &workflow_input,
+                        )
+                        .await?;
+                    }
                     record.error = Some(error.message.clone());
                     if error.permanent || attempt > step.max_retries {
                         record.state = StepState::Failed;
@@ -538,6 +579,9 @@ impl WorkflowEngine {
 struct Piggyback {
     /// The step's "invoking" entry was written by the step before it.
     prewritten: bool,
+    /// The execution is not journaled yet: this first step inserts it in its
+    /// transaction (or, when it fails, after the rollback).
+    start: bool,
     /// The next step's "invoking" entry.
     next: Option<StepRecord>,
     /// This step is the last: finish the execution and release its events.

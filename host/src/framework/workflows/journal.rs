@@ -127,6 +127,36 @@ fn parse<T: for<'de> Deserialize<'de>>(v: Option<&Value>) -> Result<T, DbError> 
         .map_err(|e| DbError::Build(format!("journal row: {e}")))
 }
 
+fn execution_row(
+    id: &str,
+    workflow_id: &str,
+    transaction_id: &str,
+    input: &Value,
+) -> Map<String, Value> {
+    json!({
+        "id": id, "workflow_id": workflow_id, "transaction_id": transaction_id,
+        "state": state_str(ExecutionState::Running), "input": input,
+    })
+    .as_object()
+    .cloned()
+    .unwrap_or_default()
+}
+
+/// Starts an execution with a fresh transaction id inside `exec` (the first
+/// step's transaction: the execution and that step commit together).
+pub(super) async fn insert_in(
+    exec: &mut Exec<'_>,
+    id: &str,
+    workflow_id: &str,
+    transaction_id: &str,
+    input: &Value,
+) -> Result<(), DbError> {
+    let row = execution_row(id, workflow_id, transaction_id, input);
+    let dialect = exec.dialect();
+    exec.execute(&EXECUTIONS.insert(&row, dialect)?).await?;
+    Ok(())
+}
+
 /// Starts an execution; returns the existing one when the transaction id was used before.
 pub(super) async fn insert(
     db: &Database,
@@ -135,13 +165,7 @@ pub(super) async fn insert(
     transaction_id: &str,
     input: &Value,
 ) -> Result<Option<ExecutionRecord>, DbError> {
-    let row: Map<String, Value> = json!({
-        "id": id, "workflow_id": workflow_id, "transaction_id": transaction_id,
-        "state": state_str(ExecutionState::Running), "input": input,
-    })
-    .as_object()
-    .cloned()
-    .unwrap_or_default();
+    let row = execution_row(id, workflow_id, transaction_id, input);
     match Exec::Db(db)
         .execute(&EXECUTIONS.insert(&row, db.dialect())?)
         .await

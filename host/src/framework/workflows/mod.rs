@@ -24,6 +24,7 @@
 //! let workflow = WorkflowDef::new("reserve-stock").step(StepDef::new("reserve", Arc::new(Reserve)));
 //! ```
 
+mod chain;
 mod context;
 mod definition;
 mod engine;
@@ -31,6 +32,7 @@ mod journal;
 mod recovery;
 mod step;
 
+pub use chain::Chain;
 pub use context::{CompensateContext, StagedEvent, StepContext, WorkflowEnv};
 pub use definition::{InputMapper, Node, StepDef, WorkflowDef};
 pub use engine::{WorkflowEngine, WorkflowError, WorkflowRun};

@@ -46,12 +46,19 @@ impl WorkflowEngine {
                     .any(|r| r.step_id == s.id && r.state == StepState::Done)
             });
             if all_done {
+                // The result step's output, or a chain's output for it.
                 let output = def
                     .result_step
                     .as_ref()
-                    .and_then(|id| record.steps.iter().find(|r| &r.step_id == id))
-                    .or(record.steps.last())
-                    .map(|r| r.output.clone())
+                    .and_then(|id| {
+                        record
+                            .steps
+                            .iter()
+                            .find(|r| &r.step_id == id)
+                            .map(|r| r.output.clone())
+                            .or_else(|| record.steps.iter().find_map(|r| r.output.get(id).cloned()))
+                    })
+                    .or_else(|| record.steps.last().map(|r| r.output.clone()))
                     .unwrap_or(Value::Null);
                 self.finalize(&record.id, &record.steps, &output).await?;
                 tracing::info!(workflow = %record.workflow_id, transaction = %record.transaction_id, "recovered: every step was done");

@@ -112,6 +112,12 @@ pub trait StepHandler: Send + Sync + 'static {
     fn transactional(&self) -> bool {
         true
     }
+
+    /// The ids of the steps this one runs as a chain ([`super::Chain`]):
+    /// its output holds each one's, which later steps see as results.
+    fn chained(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// An invoke written as a plain function.
