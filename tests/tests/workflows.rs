@@ -586,3 +586,40 @@ async fn a_chain_commits_or_rolls_back_as_one_step() {
         );
     }
 }
+
+/// A one-step workflow with a fresh transaction id journals its execution
+/// once, done, with its output and input, in the step's transaction.
+#[tokio::test]
+async fn a_one_step_run_is_journaled_done_in_its_step() {
+    for t in databases::all().await {
+        let engine = engine(&t.db).await;
+        engine.register(WorkflowDef::new("single").step(StepDef::new(
+            "only",
+            Write::new("only", Behaviour::FailWhenAsked),
+        )));
+        let run = engine
+            .run("single", None, json!({ "note": 1 }))
+            .await
+            .unwrap();
+        let record = engine
+            .execution("single", &run.transaction_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.state, ExecutionState::Done, "{}", t.name);
+        assert_eq!(record.input, json!({ "note": 1 }));
+        assert_eq!(record.output, run.output);
+        assert_eq!(states(&record.steps), [("only".into(), StepState::Done)]);
+        assert_eq!(outbox_names(&t.db).await, ["entry.created"]);
+        let err = engine
+            .run("single", None, json!({ "fail_at": "only" }))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, WorkflowError::Failed { .. }),
+            "{}: {err:?}",
+            t.name
+        );
+        assert_eq!(labels(&t.db, &engine.env().registry).await, ["only"]);
+    }
+}

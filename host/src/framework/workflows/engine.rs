@@ -458,13 +458,17 @@ impl WorkflowEngine {
                 },
                 events: Vec::new(),
             };
-            if unjournaled {
+            // A lone step that also finishes the execution journals it once,
+            // done, at its end; any other first step at its start.
+            let journal_at_end = unjournaled && piggyback.finish.is_some() && ctx.tx.is_some();
+            if unjournaled && !journal_at_end {
                 journal::insert_in(
                     &mut ctx.exec(),
                     execution_id,
                     &def.id,
                     transaction_id,
                     &workflow_input,
+                    None,
                 )
                 .await?;
             }
@@ -490,12 +494,9 @@ impl WorkflowEngine {
                     record.events = std::mem::take(&mut ctx.events);
                     record.ended_at = crate::db::table::now_value().as_str().map(str::to_owned);
                     record.error = None;
-                    let mut entries = vec![record.clone()];
-                    entries.extend(piggyback.next.iter().cloned());
-                    journal::save_steps(&mut ctx.exec(), execution_id, &entries).await?;
                     let finished = match (&piggyback.finish, ctx.tx.is_some()) {
-                        (Some(finish), true) => {
-                            let output = finish
+                        (Some(finish), true) => Some(
+                            finish
                                 .result_step
                                 .as_ref()
                                 .and_then(|id| {
@@ -505,28 +506,45 @@ impl WorkflowEngine {
                                         .or_else(|| record.output.get(id))
                                 })
                                 .unwrap_or(&record.output)
-                                .clone();
-                            let mut exec = ctx.exec();
-                            for event in finish.events.iter().chain(&record.events) {
-                                crate::framework::events::outbox::insert(
-                                    &mut exec,
-                                    &event.name,
-                                    &event.data,
-                                )
-                                .await?;
-                            }
+                                .clone(),
+                        ),
+                        _ => None,
+                    };
+                    if journal_at_end {
+                        journal::insert_in(
+                            &mut ctx.exec(),
+                            execution_id,
+                            &def.id,
+                            transaction_id,
+                            &workflow_input,
+                            finished.as_ref(),
+                        )
+                        .await?;
+                    }
+                    let mut entries = vec![record.clone()];
+                    entries.extend(piggyback.next.iter().cloned());
+                    journal::save_steps(&mut ctx.exec(), execution_id, &entries).await?;
+                    if let (Some(finish), Some(output)) = (&piggyback.finish, &finished) {
+                        let mut exec = ctx.exec();
+                        for event in finish.events.iter().chain(&record.events) {
+                            crate::framework::events::outbox::insert(
+                                &mut exec,
+                                &event.name,
+                                &event.data,
+                            )
+                            .await?;
+                        }
+                        if !journal_at_end {
                             journal::finish(
                                 &mut exec,
                                 execution_id,
                                 ExecutionState::Done,
-                                &output,
+                                output,
                                 &Value::Null,
                             )
                             .await?;
-                            Some(output)
                         }
-                        _ => None,
-                    };
+                    }
                     if let Some(tx) = ctx.tx.take() {
                         tx.commit().await?;
                     }
@@ -542,6 +560,7 @@ impl WorkflowEngine {
                             &def.id,
                             transaction_id,
                             &workflow_input,
+                            None,
                         )
                         .await?;
                     }

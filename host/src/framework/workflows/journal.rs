@@ -143,15 +143,22 @@ fn execution_row(
 }
 
 /// Starts an execution with a fresh transaction id inside `exec` (the first
-/// step's transaction: the execution and that step commit together).
+/// step's transaction: the execution and that step commit together); with
+/// an `output`, the execution is journaled done (its only step finished it).
 pub(super) async fn insert_in(
     exec: &mut Exec<'_>,
     id: &str,
     workflow_id: &str,
     transaction_id: &str,
     input: &Value,
+    output: Option<&Value>,
 ) -> Result<(), DbError> {
-    let row = execution_row(id, workflow_id, transaction_id, input);
+    let mut row = execution_row(id, workflow_id, transaction_id, input);
+    if let Some(output) = output {
+        row.insert("state".into(), state_str(ExecutionState::Done));
+        row.insert("output".into(), output.clone());
+        row.insert("finished_at".into(), now_value());
+    }
     let dialect = exec.dialect();
     exec.execute(&EXECUTIONS.insert(&row, dialect)?).await?;
     Ok(())
