@@ -521,7 +521,12 @@ impl WorkflowEngine {
                         )
                         .await?;
                     }
-                    let mut entries = vec![record.clone()];
+                    let mut entry = record.clone();
+                    if journal_at_end {
+                        // The only step's output is the execution's: kept once.
+                        entry.output = Value::Null;
+                    }
+                    let mut entries = vec![entry];
                     entries.extend(piggyback.next.iter().cloned());
                     journal::save_steps(&mut ctx.exec(), execution_id, &entries).await?;
                     if let (Some(finish), Some(output)) = (&piggyback.finish, &finished) {

@@ -14,6 +14,9 @@ pub fn definition() -> ModuleDef {
             ModelDef::new("order", "order")
                 .number("display_id")
                 .unique()
+                // A full index too: the next display id is read from the
+                // highest, deleted orders included (the unique one is partial).
+                .index()
                 .text("region_id")
                 .nullable()
                 .text("customer_id")
