@@ -141,6 +141,38 @@ async fn brand_journey(store: &DemoStore) {
         .await;
     assert_eq!(body["brand"]["products"][0]["id"], product_id.as_str());
 
+    // The products-created hook links a new product to the brand named in
+    // `additional_data`, in the same workflow; an unknown brand fails it and
+    // nothing is created.
+    let (status, body) = store
+        .post_as(
+            "/admin/products",
+            json!({ "title": "Acme Anvil", "additional_data": { "brand_id": brand_id } }),
+            &token,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let anvil = body["product"]["id"].as_str().unwrap().to_owned();
+    let (_, body) = store
+        .get_as(
+            &format!("/admin/products/{anvil}?fields=id,+brand.*"),
+            &token,
+        )
+        .await;
+    assert_eq!(body["product"]["brand"]["id"], brand_id.as_str(), "{body}");
+    let (status, body) = store
+        .post_as(
+            "/admin/products",
+            json!({ "title": "Nobody's Hammer", "additional_data": { "brand_id": "brand_missing" } }),
+            &token,
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let (_, body) = store
+        .get_as("/admin/products?q=Hammer", &token)
+        .await;
+    assert_eq!(body["count"], 0, "rolled back: {body}");
+
     // The subscriber on brand.created synced it to the CMS through the workflow.
     let id = brand_id.clone();
     eventually("the new brand in the CMS", || async {

@@ -16,7 +16,8 @@ use crate::db::Exec;
 use crate::framework::data::Row;
 use crate::framework::links::{self, LinkRef};
 use crate::framework::workflows::{
-    StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef, WorkflowEnv,
+    CompensateContext, StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef,
+    WorkflowEnv,
 };
 
 pub const CREATE: &str = "create-products";
@@ -59,8 +60,17 @@ fn emit(ctx: &mut StepContext, events: Events) {
 
 pub fn workflows() -> Vec<WorkflowDef> {
     vec![
-        WorkflowDef::new(CREATE).step(StepDef::func("create-product", create, None)),
-        WorkflowDef::new(UPDATE).step(StepDef::func("update-product", update, None)),
+        // Plugins extend both through hooks (Medusa's `productsCreated` and
+        // `productsUpdated`): the workflow input, with its `additional_data`,
+        // and the product step's `{id}` as an earlier result.
+        WorkflowDef::new(CREATE)
+            .step(StepDef::func("create-product", create, Some(undo_create)))
+            .hook("products-created")
+            .returns("create-product"),
+        WorkflowDef::new(UPDATE)
+            .step(StepDef::func("update-product", update, None))
+            .hook("products-updated")
+            .returns("update-product"),
         WorkflowDef::new(DELETE).step(StepDef::func("delete-product", delete, None)),
         WorkflowDef::new(BATCH).step(StepDef::func("batch-products", batch, None)),
     ]
@@ -190,7 +200,55 @@ fn create<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         let input = ctx.input().clone();
         let (out, events) = create_product(&mut ctx.exec(), &env, &input).await?;
         emit(ctx, events);
-        Ok(StepOutput::new(out))
+        Ok(StepOutput::new(out.clone()).compensate_with(out))
+    })
+}
+
+/// Undoes `create-product` (a later step, such as a plugin's hook, failed):
+/// deletes the product with its variants, options and images, their links,
+/// and the price sets and inventory items no other variant uses.
+fn undo_create<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
+    Box::pin(async move {
+        let env = ctx.env();
+        let data = ctx.data().clone();
+        let product = data["id"].as_str().unwrap_or_default().to_owned();
+        let variants = ids_of(&data["variant_ids"]);
+        let mut exec = ctx.exec();
+        let mut price_sets = Vec::new();
+        let mut items = Vec::new();
+        for variant in &variants {
+            let linked = links::list(&mut exec, &env.registry, "product_variant", variant)
+                .await
+                .map_err(|e| StepError::new(e.to_string()))?;
+            price_sets.extend(ids_of(&linked["price_set"]));
+            items.extend(ids_of(&linked["inventory_item"]));
+        }
+        let dismiss = |e: crate::framework::links::LinkError| StepError::new(e.to_string());
+        links::on_deleted(&mut exec, &env.registry, "product_variant", &variants)
+            .await
+            .map_err(dismiss)?;
+        links::on_deleted(&mut exec, &env.registry, "product", std::slice::from_ref(&product))
+            .await
+            .map_err(dismiss)?;
+        let mut unused = Vec::new();
+        for item in items {
+            let still = links::list(&mut exec, &env.registry, "inventory_item", &item)
+                .await
+                .map_err(dismiss)?;
+            if ids_of(&still["product_variant"]).is_empty() {
+                unused.push(item);
+            }
+        }
+        svc(&env, "inventory")?
+            .delete(&mut exec, "inventory_item", &unused)
+            .await?;
+        svc(&env, "pricing")?
+            .delete(&mut exec, "price_set", &price_sets)
+            .await?;
+        svc(&env, "product")?
+            .delete(&mut exec, "product", std::slice::from_ref(&product))
+            .await?;
+        Ok(())
     })
 }
 

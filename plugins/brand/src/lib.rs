@@ -10,7 +10,10 @@
 //! - the workflow `sync-brands-to-cms`: retrieve brands, create them in the
 //!   CMS (compensated by deleting what was created), then publish; a failure
 //!   in a later step rolls the CMS back;
-//! - a subscriber syncing each new brand, and a daily job syncing them all.
+//! - a subscriber syncing each new brand, and a daily job syncing them all;
+//! - hooks on the product workflows: `POST /admin/products` (or an update)
+//!   with `additional_data: {brand_id}` links the product to that brand in
+//!   the same workflow (an unknown brand fails it).
 
 use medusa_sdk::prelude::*;
 use medusa_sdk::{emit, link, log, query, record, run_workflow};
@@ -60,6 +63,8 @@ impl Plugin for BrandPlugin {
                 ],
             )
             .job("sync-brands-daily", "0 0 * * *")
+            .hook("create-products", "products-created")
+            .hook("update-products", "products-updated")
             .requests_modules(["product"])
     }
 
@@ -169,6 +174,24 @@ impl Plugin for BrandPlugin {
 
     fn step(_workflow: &str, step: &str, input: Value, previous: Value) -> Result<StepOutput> {
         match step {
+            "hook:products-created" | "hook:products-updated" => {
+                let Some(brand_id) = input["additional_data"]["brand_id"].as_str() else {
+                    return Ok(StepOutput::new(Value::Null));
+                };
+                let product_id = previous["create-product"]["id"]
+                    .as_str()
+                    .or(input["id"].as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                let _: Value = data::retrieve(BRAND, "brand", brand_id)?;
+                link(
+                    record("product", "product", &product_id),
+                    record(BRAND, "brand", brand_id),
+                )?;
+                Ok(StepOutput::new(
+                    json!({ "product_id": product_id, "brand_id": brand_id }),
+                ))
+            }
             "retrieve-brands" => {
                 let filters = match input.get("brand_ids") {
                     Some(ids) => json!({ "id": ids }),

@@ -240,7 +240,6 @@ fn check_create(body: &mut Map<String, Value>) -> Result<(), ApiError> {
             )));
         }
     }
-    body.remove("additional_data");
     Ok(())
 }
 
@@ -343,7 +342,6 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     check_update(&body)?;
     fetch(&state, &id, Some("fields=id")).await?;
-    body.remove("additional_data");
     body.insert("id".into(), json!(id));
     run(&state, flows::UPDATE, Value::Object(body)).await?;
     Ok(envelope::one(
