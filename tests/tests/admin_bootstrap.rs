@@ -617,6 +617,32 @@ async fn bootstrap(project: Project) {
     }
     assert_eq!(last["order"]["fulfillment_status"], "delivered", "{last}");
     assert_eq!(last["order"]["payment_status"], "captured", "{last}");
+
+    // Order lists filter on the computed statuses, and `fields` narrows them.
+    let delivered = admin
+        .get("/admin/orders?fulfillment_status[]=delivered&payment_status[]=captured&fields=id,payment_status")
+        .await;
+    assert_eq!(delivered["count"], 1, "{delivered}");
+    assert_eq!(delivered["orders"][0]["id"], order_id.as_str());
+    assert!(delivered["orders"][0].get("items").is_none(), "{delivered}");
+    let pending = admin
+        .get("/admin/orders?fulfillment_status[]=not_fulfilled")
+        .await;
+    assert!(
+        !pending["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == order_id.as_str()),
+        "{pending}"
+    );
+    let located = admin
+        .get(&format!(
+            "/admin/stock-locations?sales_channel_id={channel}"
+        ))
+        .await;
+    assert_eq!(located["count"], 1, "{located}");
+    assert_eq!(located["stock_locations"][0]["id"], location_id.as_str());
     let (status, refused) = admin
         .send(
             reqwest::Method::POST,

@@ -168,9 +168,7 @@ async fn brand_journey(store: &DemoStore) {
         )
         .await;
     assert_eq!(status, 404, "{body}");
-    let (_, body) = store
-        .get_as("/admin/products?q=Hammer", &token)
-        .await;
+    let (_, body) = store.get_as("/admin/products?q=Hammer", &token).await;
     assert_eq!(body["count"], 0, "rolled back: {body}");
 
     // The subscriber on brand.created synced it to the CMS through the workflow.

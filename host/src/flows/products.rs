@@ -227,9 +227,14 @@ fn undo_create<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
         links::on_deleted(&mut exec, &env.registry, "product_variant", &variants)
             .await
             .map_err(dismiss)?;
-        links::on_deleted(&mut exec, &env.registry, "product", std::slice::from_ref(&product))
-            .await
-            .map_err(dismiss)?;
+        links::on_deleted(
+            &mut exec,
+            &env.registry,
+            "product",
+            std::slice::from_ref(&product),
+        )
+        .await
+        .map_err(dismiss)?;
         let mut unused = Vec::new();
         for item in items {
             let still = links::list(&mut exec, &env.registry, "inventory_item", &item)

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Extension, Path, RawQuery, State};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::run::run;
 use crate::api::admin_auth::AdminActor;
@@ -27,7 +27,7 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let q = ListQuery::parse(raw.as_deref())?;
     let opts = q.find_options(15, Some("-created_at"));
-    let filters = q.filters(&[
+    let mut filters = q.filters(&[
         "id",
         "q",
         "status",
@@ -38,25 +38,68 @@ pub async fn list(
         "created_at",
         "updated_at",
     ]);
-    let (rows, count) = read::list(
+    for key in [
+        "id",
+        "status",
+        "sales_channel_id",
+        "region_id",
+        "customer_id",
+    ] {
+        if let Some(values) = q.list(key) {
+            filters.insert(key.into(), json!(values));
+        }
+    }
+    // Fulfillment and payment statuses are computed per order: with those
+    // filters every matching order is shaped, then the page is cut.
+    let computed: Vec<(&str, Vec<String>)> = ["fulfillment_status", "payment_status"]
+        .into_iter()
+        .filter_map(|k| Some((k, q.list(k)?)))
+        .collect();
+    let mut paging = opts.clone();
+    if !computed.is_empty() {
+        paging.limit = None;
+        paging.offset = 0;
+    }
+    let (rows, mut count) = read::list(
         &state,
         "order",
         FieldTree::from_paths(["id"]),
         filters,
-        opts.clone(),
+        paging,
     )
     .await?;
     let mut orders = Vec::with_capacity(rows.len());
     for row in rows {
-        orders.push(order_response(&state, row["id"].as_str().unwrap_or_default()).await?);
+        let order = order_response(&state, row["id"].as_str().unwrap_or_default()).await?;
+        let wanted = computed.iter().all(|(key, values)| {
+            order[*key]
+                .as_str()
+                .is_some_and(|v| values.iter().any(|w| w == v))
+        });
+        if wanted {
+            orders.push(order);
+        }
     }
-    Ok(envelope::list(
-        "orders",
-        orders,
-        count,
-        opts.offset,
-        opts.limit.unwrap_or(15),
-    ))
+    let limit = opts.limit.unwrap_or(15);
+    if !computed.is_empty() {
+        count = i64::try_from(orders.len()).unwrap_or(i64::MAX);
+        orders = orders
+            .into_iter()
+            .skip(usize::try_from(opts.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .collect();
+    }
+    // `fields` narrows each order (bare names), as on other lists.
+    if q.fields.is_some() {
+        let tree = q.field_tree(&["*"]);
+        let mut rows: Vec<Map<String, Value>> = orders
+            .into_iter()
+            .filter_map(|o| o.as_object().cloned())
+            .collect();
+        crate::framework::data::project(&mut rows, &tree);
+        orders = rows.into_iter().map(Value::Object).collect();
+    }
+    Ok(envelope::list("orders", orders, count, opts.offset, limit))
 }
 
 /// Retrieve an order with its items, payments and fulfillments.

@@ -44,7 +44,8 @@ async fn answer(state: &AppState, id: &str, raw: Option<&str>) -> Result<Json<Va
     ))
 }
 
-/// List stock locations (`q`, `id`, `name`, `limit`, `offset`, `order`).
+/// List stock locations (`q`, `id`, `name`, `address_id`, `sales_channel_id`,
+/// `limit`, `offset`, `order`).
 #[utoipa::path(get, path = "/stock-locations", tag = "Admin", responses((status = 200, description = "{stock_locations, count, offset, limit}"), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -52,11 +53,18 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let q = ListQuery::parse(raw.as_deref())?;
     let opts = q.find_options(20, None);
+    let mut filters = q.filters(&["id", "name", "q", "address_id", "created_at", "updated_at"]);
+    if let Some(ids) = q.list("id") {
+        filters.insert("id".into(), json!(ids));
+    }
+    if let Some(channels) = q.list("sales_channel_id") {
+        filters.insert("sales_channels".into(), json!({ "id": channels }));
+    }
     let (rows, count) = read::list(
         &state,
         "stock_location",
         q.field_tree(FIELDS),
-        q.filters(&["id", "name", "q", "address_id", "created_at", "updated_at"]),
+        filters,
         opts.clone(),
     )
     .await?;
