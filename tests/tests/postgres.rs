@@ -68,3 +68,25 @@ async fn database_url_environment_overrides_the_file() {
     let out = project.run(&["db", "status"]).await;
     assert!(out.stdout.contains("postgres://"), "{}", out.stdout);
 }
+
+/// Two hosts starting together on an empty, migrated PostgreSQL database
+/// create one default store between them, not two.
+#[tokio::test]
+async fn hosts_booting_together_create_one_store() {
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    let first = Project::with_database(&pg.url);
+    let second = Project::with_database(&pg.url);
+    first.run(&["db", "migrate"]).await.assert_code(0);
+    let (a, b) = tokio::join!(first.spawn(&["start"]), second.spawn(&["start"]));
+    for host in [&a, &b] {
+        assert_eq!(host.get("/health").await.status(), 200);
+    }
+    let pool = sqlx::PgPool::connect(&pg.url).await.unwrap();
+    let stores: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM store WHERE deleted_at IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stores.0, 1);
+}

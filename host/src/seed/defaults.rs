@@ -111,12 +111,24 @@ async fn add_missing(
     }
 }
 
-/// The store and its default sales channel, when there is no store.
+/// The store and its default sales channel, when there is no store. Hosts
+/// booting together on an empty PostgreSQL database take turns (an advisory
+/// lock held by the transaction), so only one creates it.
 async fn ensure_store(db: &Database, registry: &Registry) -> Result<(), SeedError> {
     if !super::is_empty(db, registry).await? {
         return Ok(());
     }
     let mut tx = db.begin().await?;
+    if tx.dialect() == crate::db::Dialect::Postgres {
+        tx.execute_raw("SELECT pg_advisory_xact_lock(7263151001)", &[])
+            .await?;
+        let stores = service(registry, "store")?
+            .count(&mut Exec::Tx(&mut tx), "store", &Value::Null, false)
+            .await?;
+        if stores > 0 {
+            return Ok(());
+        }
+    }
     let mut exec = Exec::Tx(&mut tx);
     let channel = service(registry, "sales_channel")?
         .create(
