@@ -14,6 +14,7 @@ use crate::api::json::ApiJson;
 use crate::api::list_query::ListQuery;
 use crate::api::read;
 use crate::app::AppState;
+use crate::flows::product_common::VARIANT_COLUMNS;
 use crate::flows::product_variants as flows;
 
 const FIELDS: &[&str] = &[
@@ -43,29 +44,9 @@ const FIELDS: &[&str] = &[
     "price_set.prices.*",
 ];
 
-/// Body fields of a variant create; an update takes the same, all optional.
-const BODY_FIELDS: &[&str] = &[
-    "title",
-    "sku",
-    "ean",
-    "upc",
-    "barcode",
-    "hs_code",
-    "mid_code",
-    "allow_backorder",
-    "manage_inventory",
-    "variant_rank",
-    "weight",
-    "length",
-    "height",
-    "width",
-    "origin_country",
-    "material",
-    "metadata",
-    "prices",
-    "options",
-    "inventory_items",
-];
+/// Body fields of a variant create besides its columns; an update takes the
+/// same, all optional.
+const RELATED_FIELDS: &[&str] = &["prices", "options", "inventory_items"];
 
 /// Refuses unknown fields and badly typed lists; a create needs a title
 /// and prices.
@@ -77,7 +58,11 @@ fn check_body(body: &Value, creating: bool) -> Result<(), ApiError> {
     };
     let unknown: Vec<String> = map
         .keys()
-        .filter(|k| !BODY_FIELDS.contains(&k.as_str()) && (k.as_str() != "id" || creating))
+        .filter(|k| {
+            !VARIANT_COLUMNS.contains(&k.as_str())
+                && !RELATED_FIELDS.contains(&k.as_str())
+                && (k.as_str() != "id" || creating)
+        })
         .map(|k| format!("'{k}'"))
         .collect();
     if !unknown.is_empty() {

@@ -3,10 +3,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::db::Exec;
-use crate::db::catalogue_reads::CatalogueReads;
 use crate::framework::query::fields::FieldTree;
 use crate::framework::query::{GraphRequest, Query};
 use crate::framework::workflows::StepError;
@@ -95,39 +94,22 @@ pub async fn load_variants(
     ids: &[String],
 ) -> Result<Vec<Value>, StepError> {
     let graph_err = |e: crate::framework::query::QueryError| StepError::new(e.to_string());
-    let reads = CatalogueReads::shared();
-    let mut found: Vec<Map<String, Value>> = Vec::with_capacity(ids.len());
-    let mut missing = Vec::new();
-    for id in ids {
-        match reads.get(exec, &format!("priced_variant:{id}")).as_deref() {
-            Some(Value::Object(variant)) => found.push(variant.clone()),
-            _ => missing.push(id.clone()),
-        }
-    }
-    if !missing.is_empty() {
-        let ticket = reads.ticket();
-        let request = GraphRequest {
-            entity: "product_variant".into(),
-            fields: FieldTree::from_paths([
-                "*",
-                "options.*",
-                "options.option.*",
-                "product.*",
-                "product.type.*",
-                "product.collection.*",
-                "price_set.prices.*",
-            ]),
-            filters: json!({ "id": missing }),
-            ..Default::default()
-        };
-        for variant in query.graph(exec, &request).await.map_err(graph_err)?.data {
-            if let Some(id) = variant.get("id").and_then(Value::as_str) {
-                let key = format!("priced_variant:{id}");
-                reads.put(exec, ticket, key, Value::Object(variant.clone()));
-            }
-            found.push(variant);
-        }
-    }
+    let found = super::read::cached_variants(
+        exec,
+        query,
+        ids,
+        "priced_variant",
+        &[
+            "*",
+            "options.*",
+            "options.option.*",
+            "product.*",
+            "product.type.*",
+            "product.collection.*",
+            "price_set.prices.*",
+        ],
+    )
+    .await?;
     if let Some(missing) = ids.iter().find(|id| {
         !found
             .iter()

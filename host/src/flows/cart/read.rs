@@ -118,6 +118,49 @@ fn cart_value(cart: &serde_json::Map<String, Value>, key: &str) -> Value {
     cart.get(key).cloned().unwrap_or(Value::Null)
 }
 
+/// Variants `ids` with `fields`, from the catalogue read cache (entries
+/// `<kind>:<id>`) while the catalogue is unchanged, the rest from the
+/// database (and then cached). Variants that do not exist are left out.
+pub(super) async fn cached_variants(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    ids: &[String],
+    kind: &str,
+    fields: &[&str],
+) -> Result<Vec<serde_json::Map<String, Value>>, ServiceError> {
+    let reads = CatalogueReads::shared();
+    let mut variants = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match reads.get(exec, &format!("{kind}:{id}")).as_deref() {
+            Some(Value::Object(variant)) => variants.push(variant.clone()),
+            _ => missing.push(id.clone()),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(variants);
+    }
+    let ticket = reads.ticket();
+    let request = GraphRequest {
+        entity: "product_variant".into(),
+        fields: FieldTree::from_paths(fields),
+        filters: json!({ "id": missing }),
+        ..Default::default()
+    };
+    for variant in query.graph(exec, &request).await.map_err(query_error)?.data {
+        if let Some(id) = variant.get("id").and_then(Value::as_str) {
+            reads.put(
+                exec,
+                ticket,
+                format!("{kind}:{id}"),
+                Value::Object(variant.clone()),
+            );
+        }
+        variants.push(variant);
+    }
+    Ok(variants)
+}
+
 /// Adds `variant` (with `product` and its images) to each line item.
 pub async fn attach_variants(
     exec: &mut Exec<'_>,
@@ -135,42 +178,25 @@ pub async fn attach_variants(
     if ids.is_empty() {
         return Ok(());
     }
-    // Variants with their products come from the catalogue read cache when current.
-    let reads = CatalogueReads::shared();
-    let mut variants = Vec::with_capacity(ids.len());
-    let mut missing = Vec::new();
-    for id in ids {
-        let hit = id
-            .as_str()
-            .and_then(|id| reads.get(exec, &format!("variant:{id}")));
-        match hit.as_deref() {
-            Some(Value::Object(variant)) => variants.push(variant.clone()),
-            _ => missing.push(id),
-        }
-    }
-    if !missing.is_empty() {
-        let ticket = reads.ticket();
-        let request = GraphRequest {
-            entity: "product_variant".into(),
-            fields: FieldTree::from_paths([
-                "*",
-                "options.*",
-                "product.*",
-                "product.images.*",
-                "product.categories.id",
-                "product.tags.id",
-            ]),
-            filters: json!({ "id": missing }),
-            ..Default::default()
-        };
-        for variant in query.graph(exec, &request).await.map_err(query_error)?.data {
-            if let Some(id) = variant.get("id").and_then(Value::as_str) {
-                let key = format!("variant:{id}");
-                reads.put(exec, ticket, key, Value::Object(variant.clone()));
-            }
-            variants.push(variant);
-        }
-    }
+    let ids: Vec<String> = ids
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    let variants = cached_variants(
+        exec,
+        query,
+        &ids,
+        "variant",
+        &[
+            "*",
+            "options.*",
+            "product.*",
+            "product.images.*",
+            "product.categories.id",
+            "product.tags.id",
+        ],
+    )
+    .await?;
     for item in items.iter_mut() {
         let variant = variants
             .iter()
