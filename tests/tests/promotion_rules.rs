@@ -206,6 +206,11 @@ async fn rules_decide_which_carts_and_lines_a_promotion_discounts() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    let (_, members) = store
+        .get_as(&format!("/admin/customers?groups[]={group}"), &admin)
+        .await;
+    assert_eq!(members["count"], 1, "{members}");
+    assert_eq!(members["customers"][0]["id"], customer.as_str());
     let (status, member) = store
         .post_as(
             "/store/carts",

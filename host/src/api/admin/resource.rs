@@ -92,11 +92,22 @@ impl Resource {
     async fn list(&self, state: &AppState, raw: Option<&str>) -> Result<Json<Value>, ApiError> {
         let q = ListQuery::parse(raw)?;
         let opts = q.find_options(20, None);
+        let mut filters = q.filters(self.filters);
+        // A filter named after a relation (`groups`) takes ids of its records.
+        if let Some((_, model)) = state.runtime().registry.entity(self.entity.model) {
+            for key in self.filters {
+                if model.find_relation(key).is_some()
+                    && let Some(ids) = q.list(key)
+                {
+                    filters.insert((*key).to_owned(), serde_json::json!({ "id": ids }));
+                }
+            }
+        }
         let (rows, count) = read::list(
             state,
             self.entity.model,
             q.field_tree(self.fields),
-            q.filters(self.filters),
+            filters,
             opts.clone(),
         )
         .await?;

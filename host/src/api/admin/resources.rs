@@ -189,6 +189,7 @@ pub static CUSTOMERS: Resource = Resource {
         "id",
         "q",
         "email",
+        "groups",
         "company_name",
         "first_name",
         "last_name",
