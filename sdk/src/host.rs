@@ -98,13 +98,28 @@ pub mod data {
 
 /// `query.graph`: an entity with fields across links (`["id", "brand.*"]`).
 pub fn query<T: DeserializeOwned>(entity: &str, fields: &[&str], filters: Value) -> Result<Vec<T>> {
+    query_page(entity, fields, filters, 0, None)
+}
+
+/// [`query`] for one page: `skip` rows, then at most `take`.
+///
+/// ```ignore
+/// let page: Vec<Value> = query_page("brand", &["id", "name"], json!({}), 20, Some(10))?;
+/// ```
+pub fn query_page<T: DeserializeOwned>(
+    entity: &str,
+    fields: &[&str],
+    filters: Value,
+    skip: u32,
+    take: Option<u32>,
+) -> Result<Vec<T>> {
     let fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
     from_text(&wit::query_graph(
         entity,
         &fields,
         &to_text(&filters)?,
-        0,
-        None,
+        skip,
+        take,
     )?)
 }
 

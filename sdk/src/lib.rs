@@ -33,7 +33,9 @@ mod manifest;
 pub mod outbound;
 
 pub use error::{Error, ErrorKind, Result};
-pub use host::{call_module, data, dismiss, emit, link, log, options, query, record, run_workflow};
+pub use host::{
+    call_module, data, dismiss, emit, link, log, options, query, query_page, record, run_workflow,
+};
 pub use http::{Actor, Request, Response};
 pub use manifest::{Link, LinkEnd, Manifest, Method, Model, Module, Step};
 pub use serde_json::{Value, json};

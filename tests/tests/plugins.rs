@@ -117,6 +117,16 @@ async fn brand_journey(store: &DemoStore) {
     let (status, body) = store.get("/store/brands").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["brands"][0]["name"], "Acme");
+    assert_eq!(
+        (body["count"].clone(), body["limit"].clone()),
+        (json!(1), json!(50))
+    );
+    let (_, page) = store.get("/store/brands?limit=1&offset=1").await;
+    assert_eq!(page["brands"], json!([]), "{page}");
+    assert_eq!(
+        (page["count"].clone(), page["offset"].clone()),
+        (json!(1), json!(1))
+    );
 
     // Link a product to the brand; `fields=+brand.*` shows it.
     let (_, products) = store.get("/store/products?limit=1").await;

@@ -16,7 +16,7 @@
 //!   the same workflow (an unknown brand fails it).
 
 use medusa_sdk::prelude::*;
-use medusa_sdk::{emit, link, log, query, record, run_workflow};
+use medusa_sdk::{emit, link, log, query, query_page, record, run_workflow};
 
 struct BrandPlugin;
 
@@ -71,14 +71,24 @@ impl Plugin for BrandPlugin {
     fn route(request: Request) -> Result<Response> {
         match (request.method, request.route.as_str()) {
             (Method::Get, "/store/brands") | (Method::Get, "/admin/brands") => {
-                let brands: Vec<Value> = query(
+                let number = |key: &str, default: u32| {
+                    request
+                        .query
+                        .get(key)
+                        .and_then(|v| v.parse::<u32>().ok())
+                        .unwrap_or(default)
+                };
+                let (offset, limit) = (number("offset", 0), number("limit", 50));
+                let brands: Vec<Value> = query_page(
                     "brand",
                     &["id", "name", "products.id", "products.title"],
                     json!({}),
+                    offset,
+                    Some(limit),
                 )?;
-                let count = brands.len();
+                let count = data::count(BRAND, "brand", json!({}))?;
                 Response::ok(
-                    json!({ "brands": brands, "count": count, "offset": 0, "limit": count }),
+                    json!({ "brands": brands, "count": count, "offset": offset, "limit": limit }),
                 )
             }
             (Method::Post, "/admin/brands") => {
