@@ -4,6 +4,7 @@
 //! PostgreSQL and Redis tests skip with a note when the service is unreachable,
 //! unless `MEDUSA_TEST_REQUIRE_SERVICES=1` (set by CI), where they fail.
 
+pub mod admin;
 pub mod databases;
 mod host;
 pub mod ledger;

@@ -6,35 +6,9 @@
 //! the new one; a rule batch hides an option from the storefront and
 //! removing the rule shows it again.
 
+use medusa_tests::admin::Admin;
 use medusa_tests::store::DemoStore;
 use serde_json::{Value, json};
-
-struct Admin<'a> {
-    store: &'a DemoStore,
-    token: String,
-}
-
-impl Admin<'_> {
-    async fn get(&self, path: &str) -> Value {
-        let (status, body) = self.store.get_as(path, &self.token).await;
-        assert_eq!(status, 200, "GET {path}: {body}");
-        body
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let (status, answer) = self.store.post_as(path, body, &self.token).await;
-        assert_eq!(status, 200, "POST {path}: {answer}");
-        answer
-    }
-
-    async fn status_of_post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.store.post_as(path, body, &self.token).await
-    }
-
-    async fn delete(&self, path: &str) -> (u16, Value) {
-        self.store.delete_as(path, &self.token).await
-    }
-}
 
 fn level_at<'a>(item: &'a Value, location: &str) -> Option<&'a Value> {
     item["location_levels"]
@@ -47,10 +21,7 @@ fn level_at<'a>(item: &'a Value, location: &str) -> Option<&'a Value> {
 #[tokio::test]
 async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
     let store = DemoStore::start(None).await;
-    let admin = Admin {
-        store: &store,
-        token: store.admin_token().await,
-    };
+    let admin = Admin::login(&store).await;
     let locations = admin.get("/admin/stock-locations").await;
     let warehouse = locations["stock_locations"][0]["id"]
         .as_str()
@@ -76,7 +47,7 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
     assert_eq!(item["description"], "Cardboard");
     assert_eq!(item["weight"], 120.0);
     let (status, body) = admin
-        .status_of_post(
+        .post_status(
             "/admin/inventory-items",
             json!({ "sku": "X", "colour": "red" }),
         )
@@ -111,7 +82,7 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
     assert_eq!(batched["stocked_quantity"], 54);
     // A batch that fails halfway leaves everything as it was.
     let (status, _) = admin
-        .status_of_post(
+        .post_status(
             &format!("/admin/inventory-items/{id}/location-levels/batch"),
             json!({ "update": [{ "location_id": warehouse, "stocked_quantity": 1 }],
                     "create": [{ "location_id": annex }] }),
@@ -125,7 +96,7 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
     );
 
     let (status, gone) = admin
-        .delete(&format!(
+        .delete_status(&format!(
             "/admin/inventory-items/{id}/location-levels/{annex}"
         ))
         .await;
@@ -160,7 +131,7 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
         .unwrap()
         .to_owned();
     let (status, body) = admin
-        .delete(&format!(
+        .delete_status(&format!(
             "/admin/inventory-items/{reserved_item}/location-levels/{warehouse}"
         ))
         .await;
@@ -170,7 +141,7 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
         "{body}"
     );
     let (status, body) = admin
-        .delete(&format!("/admin/inventory-items/{reserved_item}"))
+        .delete_status(&format!("/admin/inventory-items/{reserved_item}"))
         .await;
     assert_eq!(
         (status, body["type"].clone()),
@@ -178,7 +149,9 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
         "{body}"
     );
 
-    let (status, deleted) = admin.delete(&format!("/admin/inventory-items/{id}")).await;
+    let (status, deleted) = admin
+        .delete_status(&format!("/admin/inventory-items/{id}"))
+        .await;
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(deleted["object"], "inventory_item");
     let (status, _) = store
@@ -190,10 +163,7 @@ async fn inventory_items_and_levels_change_and_go_but_not_while_reserved() {
 #[tokio::test]
 async fn zones_and_shipping_options_change_and_the_storefront_follows() {
     let store = DemoStore::start(None).await;
-    let admin = Admin {
-        store: &store,
-        token: store.admin_token().await,
-    };
+    let admin = Admin::login(&store).await;
 
     // A service zone renamed, its geo zones replaced.
     let location = admin
@@ -365,7 +335,7 @@ async fn zones_and_shipping_options_change_and_the_storefront_follows() {
         "{offered}"
     );
     let (status, body) = admin
-        .status_of_post(
+        .post_status(
             &format!("/admin/shipping-options/{id}"),
             json!({ "price_type": "free" }),
         )

@@ -6,41 +6,9 @@
 //! required quantity, a product update that upserts options and variants
 //! and deletes the ones left out, and a sales channel's products.
 
+use medusa_tests::admin::Admin;
 use medusa_tests::store::DemoStore;
 use serde_json::{Value, json};
-
-struct Admin<'a> {
-    store: &'a DemoStore,
-    token: String,
-}
-
-impl Admin<'_> {
-    async fn get(&self, path: &str) -> Value {
-        let (status, body) = self.store.get_as(path, &self.token).await;
-        assert_eq!(status, 200, "GET {path}: {body}");
-        body
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let (status, answer) = self.store.post_as(path, body, &self.token).await;
-        assert_eq!(status, 200, "POST {path}: {answer}");
-        answer
-    }
-
-    /// A `POST` that must fail with `status`; returns the error message.
-    async fn refused(&self, path: &str, body: Value, status: u16) -> String {
-        let (got, answer) = self.store.post_as(path, body, &self.token).await;
-        assert_eq!(got, status, "POST {path}: {answer}");
-        assert!(answer["type"].is_string(), "{answer}");
-        answer["message"].as_str().unwrap_or_default().to_owned()
-    }
-
-    async fn delete(&self, path: &str) -> Value {
-        let (status, body) = self.store.delete_as(path, &self.token).await;
-        assert_eq!(status, 200, "DELETE {path}: {body}");
-        body
-    }
-}
 
 fn variant<'a>(product: &'a Value, title: &str) -> &'a Value {
     product["variants"]
@@ -79,10 +47,7 @@ fn option<'a>(product: &'a Value, title: &str) -> &'a Value {
 #[tokio::test]
 async fn an_admin_manages_variants_and_options_of_an_existing_product() {
     let store = DemoStore::start(None).await;
-    let admin = Admin {
-        store: &store,
-        token: store.admin_token().await,
-    };
+    let admin = Admin::login(&store).await;
     let channels = admin.get("/admin/sales-channels?q=Default").await;
     let channel = channels["sales_channels"][0]["id"]
         .as_str()
@@ -400,10 +365,7 @@ async fn an_admin_manages_variants_and_options_of_an_existing_product() {
 #[tokio::test]
 async fn a_sales_channel_gains_and_loses_products() {
     let store = DemoStore::start(None).await;
-    let admin = Admin {
-        store: &store,
-        token: store.admin_token().await,
-    };
+    let admin = Admin::login(&store).await;
     let channel = admin
         .post("/admin/sales-channels", json!({ "name": "Pop-up" }))
         .await;
