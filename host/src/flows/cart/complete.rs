@@ -25,10 +25,12 @@ pub fn workflow() -> WorkflowDef {
     WorkflowDef::new(COMPLETE_CART)
         // Plugins may refuse a cart here (their error fails the completion).
         .hook("validate")
-        // Database-only links share a transaction (a chain); authorizing the
-        // payment, which a provider may do elsewhere, stays a step of its own.
+        // Claiming, reserving and authorizing share a transaction (a chain):
+        // a refused payment rolls the claim and the reservation back. The
+        // authorization comes last, so a provider's own side effect happens
+        // only when nothing after it in the chain can fail.
         .step(StepDef::chain(
-            "claim-and-reserve",
+            "claim-reserve-authorize",
             vec![
                 StepDef::func("claim-cart", claim_cart, Some(release_cart)),
                 StepDef::func(
@@ -36,12 +38,12 @@ pub fn workflow() -> WorkflowDef {
                     reserve_inventory,
                     Some(release_inventory),
                 ),
+                StepDef::func(
+                    "authorize-payment",
+                    authorize_payment,
+                    Some(cancel_authorization),
+                ),
             ],
-        ))
-        .step(StepDef::func(
-            "authorize-payment",
-            authorize_payment,
-            Some(cancel_authorization),
         ))
         .step(
             // Concurrent orders may race for a display id: retry with the next one.
