@@ -125,21 +125,9 @@ fn create_item<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             .and_then(|i| i["id"].as_str())
             .unwrap_or_default()
             .to_owned();
-        let locations = svc(&env, "stock_location")?;
-        let mut levels = Vec::new();
         for level in input["location_levels"].as_array().into_iter().flatten() {
-            let location = level["location_id"].as_str().unwrap_or_default();
-            locations
-                .retrieve(&mut exec, "stock_location", location, None)
-                .await?;
-            let mut row = quantities(level)?;
-            row.insert("location_id".into(), json!(location));
-            row.insert("inventory_item_id".into(), json!(id));
-            levels.push(row);
+            add_level(&mut exec, &env, &id, level).await?;
         }
-        inventory
-            .create(&mut exec, "inventory_level", levels)
-            .await?;
         ctx.emit("inventory-item.created", json!({ "id": id }));
         Ok(StepOutput::new(json!({ "id": id })))
     })
