@@ -28,6 +28,8 @@ fn blog() -> ModuleDef {
                 .default(false)
                 .big_number("price")
                 .nullable()
+                .float("rating")
+                .nullable()
                 .enumeration("status", ["draft", "live"])
                 .default("draft")
                 .has_many("comments", "comment", "post_id")
@@ -499,6 +501,102 @@ async fn relations_load_cascade_and_filter() {
                 .unwrap(),
             1,
             "{other:?} remains"
+        );
+    }
+}
+
+#[tokio::test]
+async fn relations_read_in_one_statement_match_one_statement_per_relation() {
+    for t in databases::all().await {
+        let registry = setup(&t.db).await;
+        let blog = registry.service("blog").unwrap();
+        let mut exec = Exec::Db(&t.db);
+        let posts = blog
+            .create(
+                &mut exec,
+                "post",
+                vec![
+                    obj(json!({"title": "Priced", "price": "1234567.0100", "rating": 4.0, "views": 7, "published": true})),
+                    obj(json!({"title": "Bare"})),
+                ],
+            )
+            .await
+            .unwrap();
+        let pid = posts[0]["id"].as_str().unwrap().to_owned();
+        let comments = blog
+            .create(
+                &mut exec,
+                "comment",
+                vec![
+                    obj(json!({"body": "kept", "post_id": pid})),
+                    obj(json!({"body": "gone", "post_id": pid})),
+                    obj(json!({"body": "also kept", "post_id": pid})),
+                ],
+            )
+            .await
+            .unwrap();
+        blog.soft_delete(&mut exec, "comment", &ids(&comments[1..2]))
+            .await
+            .unwrap();
+        let tags = blog
+            .create(&mut exec, "tag", vec![obj(json!({"value": "x"}))])
+            .await
+            .unwrap();
+        blog.set_related(&mut exec, "post", "tags", &pid, &ids(&tags))
+            .await
+            .unwrap();
+
+        let selections: [&[&str]; 4] = [
+            &["*", "comments.*", "comments.post.*"],
+            &["title", "comments", "tags.*"],
+            &["*", "comments.post.comments.body"],
+            &["comments.id"],
+        ];
+        for paths in selections {
+            let opts = FindOptions {
+                fields: Some(FieldTree::from_paths(paths)),
+                order: vec![OrderBy::parse("created_at")],
+                ..Default::default()
+            };
+            let one = blog
+                .list(&mut exec, "post", &Value::Null, &opts)
+                .await
+                .unwrap();
+            let many = blog
+                .clone()
+                .one_query_per_relation()
+                .list(&mut exec, "post", &Value::Null, &opts)
+                .await
+                .unwrap();
+            assert_eq!(one, many, "{}: {paths:?}", t.name);
+            assert_eq!(one.len(), 2, "{}", t.name);
+            let bodies: Vec<&str> = one[0]["comments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.get("body")?.as_str())
+                .collect();
+            if paths.len() > 1 {
+                assert_eq!(bodies, ["kept", "also kept"], "{}: {paths:?}", t.name);
+            }
+            assert_eq!(one[1]["comments"], json!([]), "{}", t.name);
+        }
+        let opts = FindOptions {
+            fields: Some(FieldTree::from_paths(["*", "comments.*"])),
+            order: vec![OrderBy::parse("created_at")],
+            ..Default::default()
+        };
+        let rows = blog
+            .list(&mut exec, "post", &Value::Null, &opts)
+            .await
+            .unwrap();
+        assert_eq!(rows[0]["price"], json!(1234567.01), "{}", t.name);
+        assert_eq!(rows[0]["rating"], json!(4.0), "{}", t.name);
+        let stamp = rows[0]["comments"][0]["created_at"].as_str().unwrap();
+        assert!(
+            stamp.len() == 24 && stamp.ends_with('Z'),
+            "{}: {stamp}",
+            t.name
         );
     }
 }

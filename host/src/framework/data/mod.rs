@@ -5,6 +5,7 @@
 //! The SQL dialect is a detail of this folder: callers pass models and JSON.
 
 pub mod ddl;
+pub mod embed;
 pub mod filter;
 pub mod plan;
 pub mod service;

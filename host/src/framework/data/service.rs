@@ -139,17 +139,36 @@ pub trait LinkExpander: Sync {
         name: &'a str,
         tree: &'a FieldTree,
     ) -> Option<BoxFut<'a, ()>>;
+
+    /// How the link `name` of `model` joins, when its rows can be read in
+    /// the parent's statement (a plain link table); `None` otherwise.
+    fn link_join(&self, _model: &ModelDef, _name: &str) -> Option<super::embed::LinkJoin<'_>> {
+        None
+    }
 }
 
 /// The generic service of one module.
 #[derive(Debug, Clone)]
 pub struct ModuleService {
     module: Arc<ModuleDef>,
+    /// Read relations and links inside their parent's statement on
+    /// PostgreSQL (see [`super::embed`]).
+    embedding: bool,
 }
 
 impl ModuleService {
     pub fn new(module: Arc<ModuleDef>) -> Self {
-        Self { module }
+        Self {
+            module,
+            embedding: true,
+        }
+    }
+
+    /// The same service reading every relation with its own statement, as
+    /// on SQLite (to check both paths return the same rows).
+    pub fn one_query_per_relation(mut self) -> Self {
+        self.embedding = false;
+        self
     }
 
     pub fn definition(&self) -> &ModuleDef {
@@ -247,11 +266,11 @@ impl ModuleService {
         let m = self.model(model)?;
         let cond = self.condition(m, filter, exec.dialect(), None)?;
         let select = self.select(m, cond, opts)?;
-        let mut rows = exec.fetch(&select, &model_columns(m)).await?;
-        if let Some(tree) = &opts.fields {
-            self.expand(exec, m, &mut rows, tree, None).await?;
-            project(&mut rows, tree);
-        }
+        let Some(tree) = &opts.fields else {
+            return Ok(exec.fetch(&select, &model_columns(m)).await?);
+        };
+        let mut rows = self.fetch_expanded(exec, m, select, tree, None).await?;
+        project(&mut rows, tree);
         Ok(rows)
     }
 
@@ -481,10 +500,42 @@ impl ModuleService {
                 exec.dialect(),
             ));
             let select = self.select(model, cond, &FindOptions::default())?;
-            let mut rows = exec.fetch(&select, &model_columns(model)).await?;
-            self.expand(exec, model, &mut rows, tree, extra).await?;
-            Ok(rows)
+            self.fetch_expanded(exec, model, select, tree, extra).await
         })
+    }
+
+    /// Runs `select` (every column of `model`) and loads the relations
+    /// `tree` asks for. On PostgreSQL those that can be are read by the same
+    /// statement; the rest one query per relation per level.
+    pub async fn fetch_expanded(
+        &self,
+        exec: &mut Exec<'_>,
+        model: &ModelDef,
+        mut select: SelectStatement,
+        tree: &FieldTree,
+        extra: Option<&dyn LinkExpander>,
+    ) -> Result<Vec<Row>, ServiceError> {
+        let mut columns = model_columns(model);
+        let embeds = if self.embedding && exec.dialect() == Dialect::Postgres {
+            super::embed::plan(&self.module, model, tree, extra)
+        } else {
+            Vec::new()
+        };
+        if embeds.is_empty() {
+            let mut rows = exec.fetch(&select, &columns).await?;
+            self.expand(exec, model, &mut rows, tree, extra).await?;
+            return Ok(rows);
+        }
+        columns.extend(super::embed::add_columns(
+            &mut select,
+            &model.table,
+            &embeds,
+        ));
+        let mut rows = exec.fetch(&select, &columns).await?;
+        super::embed::attach(&mut rows, &embeds);
+        let rest = super::embed::remaining(tree, &embeds);
+        self.expand(exec, model, &mut rows, &rest, extra).await?;
+        Ok(rows)
     }
 
     /// Checks and encodes the writable fields of `data` for `model`.

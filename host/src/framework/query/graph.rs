@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::fields::FieldTree;
 use crate::db::{ColumnKind, ColumnSpec, Dialect, Exec};
+use crate::framework::data::embed::LinkJoin;
 use crate::framework::data::filter::{FilterError, RelationFilters};
 use crate::framework::data::{BoxFut, FindOptions, LinkExpander, Row, ServiceError};
 use crate::framework::dml::ModelDef;
@@ -88,13 +89,8 @@ impl Query {
             None
         };
         let select = service.select(model, cond, &request.pagination)?;
-        let columns = crate::framework::data::values::model_columns(model);
-        let mut data = exec
-            .fetch(&select, &columns)
-            .await
-            .map_err(ServiceError::from)?;
-        service
-            .expand(exec, model, &mut data, &request.fields, Some(self))
+        let mut data = service
+            .fetch_expanded(exec, model, select, &request.fields, Some(self))
             .await?;
         crate::framework::data::project(&mut data, &request.fields);
         Ok(GraphResult { data, count })
@@ -147,7 +143,11 @@ impl LinkExpander for Query {
                     ids,
                     exec.dialect(),
                 ))
-                .and_where(col(&table, "deleted_at").is_null());
+                .and_where(col(&table, "deleted_at").is_null())
+                .order_by(
+                    (Alias::new(&table), Alias::new("id")),
+                    sea_query::Order::Asc,
+                );
             let spec = [text(&this_col), text(&other_col)];
             let pairs = exec.fetch(&pairs_select, &spec).await?;
             let mut other_ids: Vec<String> = pairs
@@ -170,6 +170,22 @@ impl LinkExpander for Query {
             );
             Ok(())
         }))
+    }
+
+    fn link_join(&self, model: &ModelDef, name: &str) -> Option<LinkJoin<'_>> {
+        let end = self.registry.link_field(&model.name, name)?;
+        if end.link.exposes_rows() {
+            return None;
+        }
+        let (module, other) = self.registry.entity(&end.other.model)?;
+        Some(LinkJoin {
+            table: end.link.table(),
+            this_column: end.this.column(),
+            other_column: end.other.column(),
+            many: end.other.is_list,
+            module,
+            model: other,
+        })
     }
 }
 
