@@ -85,7 +85,9 @@ impl Runtime {
                 ..Default::default()
             },
         );
-        let workflows = WorkflowEngine::new(WorkflowEnv::new(db.clone(), registry.clone()));
+        let workflows = WorkflowEngine::new(
+            WorkflowEnv::new(db.clone(), registry.clone()).with_audience(events.clone()),
+        );
         crate::flows::register(&workflows);
         Self {
             query: Query::new(registry.clone()),

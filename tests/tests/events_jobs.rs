@@ -75,6 +75,69 @@ async fn events_reach_the_subscribers_that_want_them() {
     }
 }
 
+async fn status(db: &Database, id: &str) -> String {
+    rows(
+        db,
+        &format!("SELECT status FROM event_outbox WHERE id = '{id}'"),
+    )
+    .await[0][0]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_dispatching_host_writes_events_nobody_wants_as_dispatched() {
+    for t in databases::all().await {
+        create_tables(&t.db).await;
+        let bus = EventBus::new(
+            t.db.clone(),
+            Transport::Local,
+            EventBusConfig {
+                // Only the first round and wake-ups run: nothing marks an
+                // event behind the test's back.
+                poll_interval: Duration::from_secs(3600),
+                ..config()
+            },
+        );
+        bus.subscribe(Recorder::new("mailer", &["order.placed"], "h", &t.db));
+        // A process that does not dispatch (a CLI command) leaves every
+        // event to a dispatcher.
+        let early = emit(&t.db, &bus, "product.created").await;
+        assert_eq!(status(&t.db, &early).await, "pending", "{}", t.name);
+
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let dispatcher = tokio::spawn(bus.clone().run(async {
+            let _ = stopped.await;
+        }));
+        for _ in 0..100 {
+            if status(&t.db, &early).await == "dispatched" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(status(&t.db, &early).await, "dispatched", "{}", t.name);
+
+        let unheard = emit(&t.db, &bus, "product.updated").await;
+        assert_eq!(status(&t.db, &unheard).await, "dispatched", "{}", t.name);
+        let heard = emit(&t.db, &bus, "order.placed").await;
+        assert_eq!(status(&t.db, &heard).await, "pending", "{}", t.name);
+        bus.wake();
+        for _ in 0..100 {
+            if !rows(&t.db, "SELECT event_id FROM handled").await.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            rows(&t.db, "SELECT event_id, subscriber FROM handled").await,
+            vec![vec![heard.clone(), "mailer".to_owned()]],
+            "{}",
+            t.name
+        );
+        let _ = stop.send(());
+        dispatcher.await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn failing_subscribers_are_retried_then_dead_lettered() {
     let t = databases::sqlite().await;

@@ -186,6 +186,33 @@ async fn idempotent_by_transaction_id() {
 }
 
 #[tokio::test]
+async fn twins_with_one_transaction_id_take_effect_once() {
+    for t in databases::all().await {
+        let engine = engine(&t.db).await;
+        let slow = Write::new("only", Behaviour::Slow(Duration::from_millis(300)));
+        engine.register(WorkflowDef::new("twins").step(StepDef::new("only", slow.clone())));
+        let (a, b) = tokio::join!(engine.run("twins", Some("same"), json!({})), async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            engine.run("twins", Some("same"), json!({})).await
+        });
+        // The first ran; the twin replayed its result (or, had it looked
+        // while the first was running, was told so).
+        let first = a.unwrap();
+        assert!(!first.replayed, "{}", t.name);
+        match b {
+            Ok(twin) => assert!(twin.replayed && twin.output == first.output, "{}", t.name),
+            Err(WorkflowError::InProgress { .. }) => {}
+            Err(e) => panic!("{}: {e:?}", t.name),
+        }
+        // The twin's step may have started too, but its transaction rolled
+        // back when the journal refused a second execution of the id.
+        assert_eq!(labels(&t.db, &engine.env().registry).await, ["only"]);
+        let journal = engine.execution("twins", "same").await.unwrap().unwrap();
+        assert_eq!(journal.steps.len(), 1, "{}", t.name);
+    }
+}
+
+#[tokio::test]
 async fn retries_with_backoff_then_succeed() {
     let t = databases::sqlite().await;
     let engine = engine(&t.db).await;

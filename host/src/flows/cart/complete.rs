@@ -25,31 +25,21 @@ pub fn workflow() -> WorkflowDef {
     WorkflowDef::new(COMPLETE_CART)
         // Plugins may refuse a cart here (their error fails the completion).
         .hook("validate")
-        // Claiming, reserving and authorizing share a transaction (a chain):
-        // a refused payment rolls the claim and the reservation back. The
+        // Everything shares one transaction (a chain): a refused payment or a
+        // failed order rolls the claim and the reservation back. The
         // authorization comes last, so a provider's own side effect happens
-        // only when nothing after it in the chain can fail.
-        .step(StepDef::chain(
-            "claim-reserve-authorize",
-            vec![
-                StepDef::func("claim-cart", claim_cart, Some(release_cart)),
-                StepDef::func(
-                    "reserve-inventory",
-                    reserve_inventory,
-                    Some(release_inventory),
-                ),
-                StepDef::func(
-                    "authorize-payment",
-                    authorize_payment,
-                    Some(cancel_authorization),
-                ),
-            ],
-        ))
+        // only when nothing after it can fail. Concurrent orders may race for
+        // a display id: the chain then runs again and takes the next one.
         .step(
-            // Concurrent orders may race for a display id: retry with the next one.
             StepDef::chain(
-                "place-order",
+                "complete",
                 vec![
+                    StepDef::func("claim-cart", claim_cart, Some(release_cart)),
+                    StepDef::func(
+                        "reserve-inventory",
+                        reserve_inventory,
+                        Some(release_inventory),
+                    ),
                     StepDef::func("create-order", create_order, Some(delete_order)),
                     StepDef::func(
                         "register-promotion-usage",
@@ -57,6 +47,11 @@ pub fn workflow() -> WorkflowDef {
                         Some(restore_promotions),
                     ),
                     StepDef::func("link-order", link_order, Some(unlink_order)),
+                    StepDef::func(
+                        "authorize-payment",
+                        authorize_payment,
+                        Some(cancel_authorization),
+                    ),
                 ],
             )
             .retries(10, std::time::Duration::from_millis(3)),

@@ -70,6 +70,9 @@ pub struct EventBus {
     pub(super) config: EventBusConfig,
     pub(super) subscribers: RwLock<Vec<Arc<dyn Subscriber>>>,
     pub(super) wake: Notify,
+    /// This process runs the dispatcher ([`EventBus::run`]), so its
+    /// subscribers are the ones that would take this host's events.
+    pub(super) dispatching: std::sync::atomic::AtomicBool,
 }
 
 impl EventBus {
@@ -82,6 +85,7 @@ impl EventBus {
             config,
             subscribers: RwLock::new(Vec::new()),
             wake: Notify::new(),
+            dispatching: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -106,7 +110,8 @@ impl EventBus {
         name: &str,
         data: &Value,
     ) -> Result<String, DbError> {
-        super::outbox::insert(exec, name, data).await
+        let heard = super::Audience::hears(self, name);
+        super::outbox::insert(exec, name, data, heard).await
     }
 
     /// Tells the dispatcher there is new work.
@@ -126,6 +131,8 @@ impl EventBus {
     /// Runs the dispatcher until `shutdown` resolves.
     pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()> + Send) {
         tokio::pin!(shutdown);
+        self.dispatching
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         loop {
             let worked = match self.dispatch_once().await {
                 Ok(n) => n > 0,
@@ -150,5 +157,21 @@ impl EventBus {
         self.config
             .backoff
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+    }
+}
+
+impl super::Audience for EventBus {
+    /// With the local transport, in a process that dispatches, an event is
+    /// heard when a subscriber of this host wants it (every host runs the
+    /// same subscribers, and this host's dispatcher would mark it
+    /// dispatched the same way). A process that only writes events (a CLI
+    /// command, a tool) leaves them all to a dispatcher; through Redis every
+    /// event is relayed and the other hosts decide.
+    fn hears(&self, name: &str) -> bool {
+        let dispatching = self.dispatching.load(std::sync::atomic::Ordering::Relaxed);
+        match self.transport {
+            Transport::Local if dispatching => self.subscribers().iter().any(|s| s.wants(name)),
+            _ => true,
+        }
     }
 }

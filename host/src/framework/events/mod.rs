@@ -12,4 +12,5 @@ mod redis_streams;
 mod subscriber;
 
 pub use bus::{EventBus, EventBusConfig, EventError, Transport};
+pub use outbox::Audience;
 pub use subscriber::{Event, Subscriber, SubscriberError, SubscriberFuture};

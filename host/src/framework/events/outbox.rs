@@ -19,15 +19,28 @@ pub(super) const OUTBOX: Table = Table {
     ],
 };
 
-/// Writes an event into the outbox inside `exec` (a transaction, normally).
-/// Returns its id.
-pub async fn insert(exec: &mut Exec<'_>, name: &str, data: &Value) -> Result<String, DbError> {
+/// Who will handle events. An event nobody handles is written already
+/// dispatched, so the dispatcher has no round to run for it.
+pub trait Audience: Send + Sync {
+    /// True when some subscriber (or another host, through a relay) may
+    /// handle events named `name`.
+    fn hears(&self, name: &str) -> bool;
+}
+
+/// Writes an event into the outbox inside `exec` (a transaction, normally):
+/// pending delivery when `heard`, else already dispatched. Returns its id.
+pub async fn insert(
+    exec: &mut Exec<'_>,
+    name: &str,
+    data: &Value,
+    heard: bool,
+) -> Result<String, DbError> {
     let id = generate_id("evt");
-    let row: Map<String, Value> =
-        json!({ "id": id, "name": name, "data": data, "status": "pending" })
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
+    let status = if heard { "pending" } else { "dispatched" };
+    let row: Map<String, Value> = json!({ "id": id, "name": name, "data": data, "status": status })
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let dialect = exec.dialect();
     exec.execute(&OUTBOX.insert(&row, dialect)?).await?;
     Ok(id)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::db::{Database, Exec, Transaction};
+use crate::framework::events::Audience;
 use crate::framework::modules::Registry;
 use crate::framework::query::Query;
 
@@ -17,6 +18,9 @@ pub struct WorkflowEnv {
     pub db: Database,
     pub registry: Arc<Registry>,
     pub query: Query,
+    /// Who handles the events steps emit; without one every event waits
+    /// for the dispatcher.
+    pub audience: Option<Arc<dyn Audience>>,
 }
 
 impl WorkflowEnv {
@@ -26,7 +30,25 @@ impl WorkflowEnv {
             db,
             registry,
             query,
+            audience: None,
         }
+    }
+
+    /// The same environment, releasing events for `audience`.
+    pub fn with_audience(mut self, audience: Arc<dyn Audience>) -> Self {
+        self.audience = Some(audience);
+        self
+    }
+
+    /// Whether an event named `name` has someone to handle it.
+    pub fn hears(&self, name: &str) -> bool {
+        self.audience.as_ref().is_none_or(|a| a.hears(name))
+    }
+
+    /// How many of `events` have someone to handle them (the dispatcher
+    /// needs waking only for those).
+    pub fn heard<'e>(&self, events: impl IntoIterator<Item = &'e StagedEvent>) -> usize {
+        events.into_iter().filter(|e| self.hears(&e.name)).count()
     }
 }
 

@@ -45,7 +45,8 @@ pub struct WorkflowRun {
     pub output: Value,
     /// True when this transaction id had already run and its result was replayed.
     pub replayed: bool,
-    /// Events this run released to the outbox (wake the dispatcher when > 0).
+    /// Events this run released to the outbox that someone handles (wake
+    /// the dispatcher when > 0).
     pub released_events: usize,
 }
 
@@ -144,23 +145,29 @@ impl WorkflowEngine {
             .definition(workflow_id)
             .ok_or_else(|| WorkflowError::Unknown(workflow_id.to_owned()))?;
         self.register_nested(&def);
-        // A fresh transaction id cannot have run before: when the first step
-        // is a lone transactional one, the execution starts in its transaction.
-        let deferred = transaction_id.is_none()
-            && self
-                .plan(&def)
-                .into_iter()
-                .find(|g| !g.is_empty())
-                .is_some_and(|g| g.len() == 1 && g[0].handler.transactional());
+        // When the first step is a lone transactional one, the execution
+        // starts in its transaction (no commit of its own). A transaction id
+        // given by the caller may have run before: that run is looked up
+        // first, and a concurrent twin is caught by the journal's unique key.
+        let deferred = self
+            .plan(&def)
+            .into_iter()
+            .find(|g| !g.is_empty())
+            .is_some_and(|g| g.len() == 1 && g[0].handler.transactional());
+        let given = transaction_id.is_some();
         let transaction_id = transaction_id
             .map(str::to_owned)
             .unwrap_or_else(|| generate_id("wftx"));
         let execution_id = generate_id("wfexec");
         let db = &self.env.db;
-        if !deferred
-            && let Some(existing) =
+        let earlier = match (deferred, given) {
+            (true, false) => None,
+            (true, true) => journal::load(db, workflow_id, &transaction_id).await?,
+            (false, _) => {
                 journal::insert(db, &execution_id, workflow_id, &transaction_id, &input).await?
-        {
+            }
+        };
+        if let Some(existing) = earlier {
             return replay(existing);
         }
         let heartbeat = self.spawn_heartbeat(execution_id.clone());
@@ -168,7 +175,17 @@ impl WorkflowEngine {
             .execute(&def, &execution_id, &transaction_id, input, deferred)
             .await;
         heartbeat.abort();
-        result
+        match result {
+            // A twin with the same transaction id journaled first; this run
+            // rolled back with its first step.
+            Err(WorkflowError::Journal(DbError::UniqueViolation { .. })) if deferred && given => {
+                match journal::load(db, workflow_id, &transaction_id).await? {
+                    Some(twin) if twin.id != execution_id => replay(twin),
+                    _ => result,
+                }
+            }
+            other => other,
+        }
     }
 
     fn register_nested(&self, def: &WorkflowDef) {
@@ -267,8 +284,11 @@ impl WorkflowEngine {
                 match outcome {
                     Ok((record, Some(output))) => {
                         // The last step finished the execution in its transaction.
-                        let released = done.iter().map(|(_, r)| r.events.len()).sum::<usize>()
-                            + record.events.len();
+                        let released = self.env.heard(
+                            done.iter()
+                                .flat_map(|(_, r)| &r.events)
+                                .chain(&record.events),
+                        );
                         return Ok(WorkflowRun {
                             transaction_id: transaction_id.to_owned(),
                             output,
@@ -309,7 +329,7 @@ impl WorkflowEngine {
                     transaction_id: transaction_id.to_owned(),
                     output,
                     replayed: false,
-                    released_events: records.iter().map(|r| r.events.len()).sum(),
+                    released_events: self.env.heard(records.iter().flat_map(|r| &r.events)),
                 })
             }
             Some((step, error)) => {
@@ -353,7 +373,9 @@ impl WorkflowEngine {
         let mut tx = self.env.db.begin().await?;
         let mut exec = Exec::Tx(&mut tx);
         for event in records.iter().flat_map(|r| &r.events) {
-            crate::framework::events::outbox::insert(&mut exec, &event.name, &event.data).await?;
+            let heard = self.env.hears(&event.name);
+            crate::framework::events::outbox::insert(&mut exec, &event.name, &event.data, heard)
+                .await?;
         }
         journal::finish(
             &mut exec,
@@ -530,12 +552,14 @@ impl WorkflowEngine {
                     entries.extend(piggyback.next.iter().cloned());
                     journal::save_steps(&mut ctx.exec(), execution_id, &entries).await?;
                     if let (Some(finish), Some(output)) = (&piggyback.finish, &finished) {
+                        let env = ctx.env();
                         let mut exec = ctx.exec();
                         for event in finish.events.iter().chain(&record.events) {
                             crate::framework::events::outbox::insert(
                                 &mut exec,
                                 &event.name,
                                 &event.data,
+                                env.hears(&event.name),
                             )
                             .await?;
                         }
