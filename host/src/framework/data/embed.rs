@@ -1,6 +1,6 @@
 //! PostgreSQL reads a model's relations and module links in the same
 //! statement as the model: each becomes a correlated subquery that builds
-//! its rows as JSONB (what is nested under them the same way), so a cart
+//! its rows as JSON (what is nested under them the same way), so a cart
 //! with its items, their tax lines and adjustments, its shipping methods,
 //! addresses, promotions and payment collection is one round trip instead
 //! of one per relation and level.
@@ -13,8 +13,6 @@
 //! model, in id order (link rows in link id order), deleted rows left out,
 //! decimals and timestamps in the codec's formats.
 
-use std::fmt::Write as _;
-
 use sea_query::{Alias, Expr, SelectStatement};
 use serde_json::Value;
 
@@ -25,7 +23,7 @@ use crate::framework::query::fields::FieldTree;
 use super::service::{LinkExpander, Row};
 use super::values::model_columns;
 
-/// `jsonb_build_object` takes at most 100 arguments: 50 key/value pairs.
+/// `json_build_object` takes at most 100 arguments: 50 key/value pairs.
 const PAIRS_PER_OBJECT: usize = 50;
 
 /// The column alias an embedded relation is read under.
@@ -59,6 +57,8 @@ enum Join<'m> {
 pub struct Embed<'m> {
     name: String,
     target: &'m ModelDef,
+    /// The target's columns, in table order.
+    columns: Vec<ColumnSpec>,
     join: Join<'m>,
     children: Vec<Embed<'m>>,
 }
@@ -125,6 +125,7 @@ fn embed<'m>(
     Some(Embed {
         name: name.to_owned(),
         target,
+        columns: model_columns(target),
         join,
         children,
     })
@@ -141,7 +142,7 @@ pub fn remaining(tree: &FieldTree, embeds: &[Embed<'_>]) -> FieldTree {
     rest
 }
 
-/// Adds one JSONB column per embed to `select`, whose rows come from
+/// Adds one JSON column per embed to `select`, whose rows come from
 /// `table`, and returns the column specs to decode them with.
 pub fn add_columns(
     select: &mut SelectStatement,
@@ -153,10 +154,9 @@ pub fn add_columns(
         .iter()
         .map(|e| {
             let column = format!("{PREFIX}{}", e.name);
-            select.expr_as(
-                Expr::cust(join_sql(table, e, &mut aliases)),
-                Alias::new(&column),
-            );
+            let mut sql = String::with_capacity(4096);
+            join_sql(&mut sql, table, e, &mut aliases);
+            select.expr_as(Expr::cust(sql), Alias::new(&column));
             ColumnSpec {
                 name: column,
                 kind: ColumnKind::Json,
@@ -179,12 +179,25 @@ pub fn attach(rows: &mut [Row], embeds: &[Embed<'_>]) {
     }
 }
 
-fn quoted(identifier: &str) -> String {
-    format!("\"{}\"", identifier.replace('"', "\"\""))
+/// Writes `"identifier"`.
+fn quoted(sql: &mut String, identifier: &str) {
+    sql.push('"');
+    sql.push_str(&identifier.replace('"', "\"\""));
+    sql.push('"');
 }
 
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+/// Writes `'text'`.
+fn literal(sql: &mut String, text: &str) {
+    sql.push('\'');
+    sql.push_str(&text.replace('\'', "''"));
+    sql.push('\'');
+}
+
+/// Writes `"alias"."column"`.
+fn column(sql: &mut String, alias: &str, name: &str) {
+    quoted(sql, alias);
+    sql.push('.');
+    quoted(sql, name);
 }
 
 fn next_alias(aliases: &mut usize) -> String {
@@ -192,81 +205,131 @@ fn next_alias(aliases: &mut usize) -> String {
     format!("e{aliases}")
 }
 
-/// The subquery reading `e` for the row aliased `parent`.
-fn join_sql(parent: &str, e: &Embed<'_>, aliases: &mut usize) -> String {
+/// Writes the subquery reading `e` for the row aliased `parent`.
+fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) {
     let alias = next_alias(aliases);
-    let row = row_sql(&alias, e, aliases);
-    let (a, p, table) = (quoted(&alias), quoted(parent), quoted(&e.target.table));
-    let live = format!("{a}.\"deleted_at\" IS NULL");
-    let list = |from: String, order: String| {
-        format!("COALESCE((SELECT jsonb_agg({row} ORDER BY {order}) FROM {from}), '[]'::jsonb)")
-    };
-    match &e.join {
-        Join::Relation(RelationKind::BelongsTo { foreign_key }) => format!(
-            "(SELECT {row} FROM {table} AS {a} WHERE {a}.\"id\" = {p}.{} AND {live})",
-            quoted(foreign_key)
-        ),
-        Join::Relation(RelationKind::HasOne { foreign_key }) => format!(
-            "(SELECT {row} FROM {table} AS {a} WHERE {a}.{} = {p}.\"id\" AND {live} ORDER BY {a}.\"id\" LIMIT 1)",
-            quoted(foreign_key)
-        ),
-        Join::Relation(RelationKind::HasMany { foreign_key }) => list(
-            format!(
-                "{table} AS {a} WHERE {a}.{} = {p}.\"id\" AND {live}",
-                quoted(foreign_key)
-            ),
-            format!("{a}.\"id\""),
-        ),
-        // Never planned: pivots keep the generic path.
-        Join::Relation(RelationKind::ManyToMany { .. }) => "NULL::jsonb".to_owned(),
-        Join::Link(link) => {
-            let l = quoted(&next_alias(aliases));
-            let from = format!(
-                "{} AS {l} JOIN {table} AS {a} ON {a}.\"id\" = {l}.{} WHERE {l}.{} = {p}.\"id\" AND {l}.\"deleted_at\" IS NULL AND {live}",
-                quoted(&link.table),
-                quoted(&link.other_column),
-                quoted(&link.this_column),
-            );
-            if link.many {
-                list(from, format!("{l}.\"id\""))
-            } else {
-                format!("(SELECT {row} FROM {from} ORDER BY {l}.\"id\" LIMIT 1)")
+    let mut row = String::with_capacity(1024);
+    row_sql(&mut row, &alias, e, aliases);
+    let link_alias = matches!(e.join, Join::Link(_)).then(|| next_alias(aliases));
+    // `FROM <table> AS <alias> [JOIN …] WHERE <join> AND <alias> is live`
+    let from = |sql: &mut String| {
+        sql.push_str(" FROM ");
+        match (&e.join, &link_alias) {
+            (Join::Link(link), Some(l)) => {
+                quoted(sql, &link.table);
+                sql.push_str(" AS ");
+                quoted(sql, l);
+                sql.push_str(" JOIN ");
+                quoted(sql, &e.target.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" ON ");
+                column(sql, &alias, "id");
+                sql.push_str(" = ");
+                column(sql, l, &link.other_column);
+                sql.push_str(" WHERE ");
+                column(sql, l, &link.this_column);
+                sql.push_str(" = ");
+                column(sql, parent, "id");
+                sql.push_str(" AND ");
+                column(sql, l, "deleted_at");
+                sql.push_str(" IS NULL");
             }
+            (Join::Relation(kind), _) => {
+                quoted(sql, &e.target.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" WHERE ");
+                match kind {
+                    RelationKind::BelongsTo { foreign_key } => {
+                        column(sql, &alias, "id");
+                        sql.push_str(" = ");
+                        column(sql, parent, foreign_key);
+                    }
+                    RelationKind::HasOne { foreign_key }
+                    | RelationKind::HasMany { foreign_key } => {
+                        column(sql, &alias, foreign_key);
+                        sql.push_str(" = ");
+                        column(sql, parent, "id");
+                    }
+                    // Never planned: pivots keep the generic path.
+                    RelationKind::ManyToMany { .. } => sql.push_str("FALSE"),
+                }
+            }
+            (Join::Link(_), None) => {}
         }
+        sql.push_str(" AND ");
+        column(sql, &alias, "deleted_at");
+        sql.push_str(" IS NULL");
+    };
+    // Lists in id order (link rows in link id order); one row: the first.
+    let order = link_alias.as_deref().unwrap_or(&alias).to_owned();
+    if many(e) {
+        sql.push_str("COALESCE((SELECT json_agg(");
+        sql.push_str(&row);
+        sql.push_str(" ORDER BY ");
+        column(sql, &order, "id");
+        sql.push(')');
+        from(sql);
+        sql.push_str("), '[]'::json)");
+    } else {
+        sql.push_str("(SELECT ");
+        sql.push_str(&row);
+        from(sql);
+        if !matches!(e.join, Join::Relation(RelationKind::BelongsTo { .. })) {
+            sql.push_str(" ORDER BY ");
+            column(sql, &order, "id");
+            sql.push_str(" LIMIT 1");
+        }
+        sql.push(')');
     }
 }
 
-/// A JSONB object of every column of the row aliased `alias`, plus what is
-/// embedded under it. Decimals travel as text so no digit is lost.
-fn row_sql(alias: &str, e: &Embed<'_>, aliases: &mut usize) -> String {
-    let a = quoted(alias);
-    let pairs: Vec<String> = model_columns(e.target)
-        .iter()
-        .map(|c| {
-            let cast = if c.kind == ColumnKind::Decimal {
-                "::text"
+/// Writes a JSON object of every column of the row aliased `alias`, plus
+/// what is embedded under it. Decimals travel as text so no digit is lost.
+/// `json` (text) is built much faster than `jsonb`; a model too wide for one
+/// `json_build_object` call is merged in `jsonb` pieces instead.
+fn row_sql(sql: &mut String, alias: &str, e: &Embed<'_>, aliases: &mut usize) {
+    let pairs = e.columns.len() + e.children.len();
+    let wide = pairs > PAIRS_PER_OBJECT;
+    let mut written = 0;
+    let open = |sql: &mut String, written: &mut usize| {
+        if *written % PAIRS_PER_OBJECT == 0 {
+            if *written > 0 {
+                sql.push_str(") || ");
+            }
+            sql.push_str(if wide {
+                "jsonb_build_object("
             } else {
-                ""
-            };
-            format!("{}, {a}.{}{cast}", literal(&c.name), quoted(&c.name))
-        })
-        .collect();
-    let mut sql = String::new();
-    for (i, chunk) in pairs.chunks(PAIRS_PER_OBJECT).enumerate() {
-        if i > 0 {
-            sql.push_str(" || ");
+                "json_build_object("
+            });
+        } else {
+            sql.push_str(", ");
         }
-        let _ = write!(sql, "jsonb_build_object({})", chunk.join(", "));
+        *written += 1;
+    };
+    if wide {
+        sql.push('(');
+    }
+    for c in &e.columns {
+        open(sql, &mut written);
+        literal(sql, &c.name);
+        sql.push_str(", ");
+        column(sql, alias, &c.name);
+        if c.kind == ColumnKind::Decimal {
+            sql.push_str("::text");
+        }
     }
     for child in &e.children {
-        let nested = join_sql(alias, child, aliases);
-        let _ = write!(
-            sql,
-            " || jsonb_build_object({}, {nested})",
-            literal(&child.name)
-        );
+        open(sql, &mut written);
+        literal(sql, &child.name);
+        sql.push_str(", ");
+        join_sql(sql, alias, child, aliases);
     }
-    sql
+    sql.push(')');
+    if wide {
+        sql.push_str(")::json");
+    }
 }
 
 fn many(e: &Embed<'_>) -> bool {
@@ -290,7 +353,7 @@ fn decode_row(e: &Embed<'_>, value: Value) -> Value {
     let Value::Object(mut row) = value else {
         return Value::Null;
     };
-    for column in model_columns(e.target) {
+    for column in &e.columns {
         let Some(v) = row.get_mut(&column.name) else {
             continue;
         };
@@ -298,7 +361,7 @@ fn decode_row(e: &Embed<'_>, value: Value) -> Value {
             ColumnKind::Decimal => {
                 *v = codec::parse_decimal(v).map_or(Value::Null, codec::decimal_to_json);
             }
-            // JSONB writes a whole double without its fraction (`19`); the
+            // JSON writes a whole double without its fraction (`19`); the
             // column reads back as a float (`19.0`).
             ColumnKind::Float => {
                 if let Some(f) = v.as_f64() {
@@ -417,7 +480,7 @@ mod tests {
             "{sql}"
         );
         assert!(
-            sql.contains(r#"jsonb_agg(jsonb_build_object('id', "e2"."id""#),
+            sql.contains(r#"json_agg(json_build_object('id', "e2"."id""#),
             "{sql}"
         );
         assert!(sql.contains(r#""e2"."unit_price"::text"#), "{sql}");
@@ -426,6 +489,28 @@ mod tests {
             "{sql}"
         );
         assert!(sql.contains(r#"ORDER BY "e2"."id""#), "{sql}");
+    }
+
+    #[test]
+    fn a_model_wider_than_one_call_is_merged_in_pieces() {
+        let wide = (0..60).fold(ModelDef::new("wide", "w").text("cart_id"), |m, i| {
+            m.text(&format!("f{i}"))
+        });
+        let module = shop().model(wide);
+        let cart = module.find_model("cart").unwrap();
+        let mut cart = cart.clone();
+        cart = cart.has_many("wides", "wide", "cart_id");
+        let embeds = plan(&module, &cart, &FieldTree::from_paths(["wides.*"]), None);
+        let mut select = sea_query::Query::select();
+        select.column(Alias::new("id")).from(Alias::new("cart"));
+        add_columns(&mut select, "cart", &embeds);
+        let sql = select.to_string(sea_query::PostgresQueryBuilder);
+        assert!(
+            sql.contains(r#"json_agg((jsonb_build_object('id', "e1"."id""#),
+            "{sql}"
+        );
+        assert!(sql.contains(r#") || jsonb_build_object("#), "{sql}");
+        assert!(sql.contains(r#"))::json ORDER BY"#), "{sql}");
     }
 
     #[test]

@@ -37,9 +37,8 @@ impl StepHandler for Chain {
                 let outcome = handler.invoke(ctx).await;
                 ctx.step_id = own_id.clone();
                 let out = outcome?;
-                let mut results = (*ctx.results).clone();
-                results.insert(id.clone(), out.output.clone());
-                ctx.results = Arc::new(results);
+                // Copied once (the engine holds the first), then in place.
+                Arc::make_mut(&mut ctx.results).insert(id.clone(), out.output.clone());
                 undo.insert(id.clone(), out.compensate_input);
                 outputs.insert(id.clone(), out.output);
             }
