@@ -294,7 +294,7 @@ fn row_sql(sql: &mut String, alias: &str, e: &Embed<'_>, aliases: &mut usize) {
     let wide = pairs > PAIRS_PER_OBJECT;
     let mut written = 0;
     let open = |sql: &mut String, written: &mut usize| {
-        if *written % PAIRS_PER_OBJECT == 0 {
+        if written.is_multiple_of(PAIRS_PER_OBJECT) {
             if *written > 0 {
                 sql.push_str(") || ");
             }
