@@ -691,16 +691,23 @@ impl ModuleService {
         update
             .table(Alias::new(&m.table))
             .values(values.into_iter().map(|(c, v)| (Alias::new(c), v)));
-        let ids = match single_id {
-            Some(id) => {
-                update.and_where(col(&m.table, "deleted_at").is_null());
-                vec![id]
-            }
-            None => self.matching_ids(exec, m, filter, false).await?,
+        update.and_where(col(&m.table, "deleted_at").is_null());
+        let Some(id) = single_id else {
+            // Any other filter: the update finds its rows too, in one
+            // statement; they come back in id order.
+            let cond = self.condition(m, filter, exec.dialect(), None)?;
+            update.cond_where(cond);
+            let columns = model_columns(m);
+            update.returning_columns(columns.iter().map(|c| Alias::new(&c.name)));
+            let mut rows = exec.write_returning(&update, &columns).await?;
+            rows.sort_by(|a, b| {
+                a.get("id")
+                    .and_then(Value::as_str)
+                    .cmp(&b.get("id").and_then(Value::as_str))
+            });
+            return Ok(rows);
         };
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
+        let ids = vec![id];
         update.and_where(col(&m.table, "id").is_in(ids.clone()));
         self.write_returning(exec, m, &mut update, &ids).await
     }

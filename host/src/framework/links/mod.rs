@@ -100,17 +100,18 @@ pub async fn create(
         let (link, left_id, right_id) = resolve(registry, r)?;
         let table = link.table();
         let (lc, rc) = (link.left.column(), link.right.column());
-        // Right side single: a left row links to at most one right row.
+        // Right side single: a left row links to at most one right row (and
+        // the other way round); both in one statement.
+        let mut replaced = sea_query::Cond::any();
         if !link.right.is_list {
-            let mut del = Query::delete();
-            del.from_table(Alias::new(&table))
-                .and_where(col(&table, &lc).eq(left_id.clone()));
-            exec.execute(&del).await?;
+            replaced = replaced.add(col(&table, &lc).eq(left_id.clone()));
         }
         if !link.left.is_list {
+            replaced = replaced.add(col(&table, &rc).eq(right_id.clone()));
+        }
+        if !replaced.is_empty() {
             let mut del = Query::delete();
-            del.from_table(Alias::new(&table))
-                .and_where(col(&table, &rc).eq(right_id.clone()));
+            del.from_table(Alias::new(&table)).cond_where(replaced);
             exec.execute(&del).await?;
         }
         if link.left.is_list && link.right.is_list && !r.data.is_empty() {
@@ -175,28 +176,44 @@ pub async fn list(
     model: &str,
     id: &str,
 ) -> Result<Map<String, Value>, LinkError> {
-    let mut out = Map::new();
-    for end in registry.links_of(model) {
+    let ends = registry.links_of(model);
+    // One statement over every link table: `(end index, linked id)` rows.
+    let mut selects = ends.iter().enumerate().map(|(i, end)| {
         let table = end.link.table();
-        let (this_col, other_col) = (end.this.column(), end.other.column());
         let mut select = Query::select();
         select
-            .column((Alias::new(&table), Alias::new(&other_col)))
-            .from(Alias::new(&table))
-            .and_where(col(&table, &this_col).eq(id))
-            .and_where(col(&table, "deleted_at").is_null());
-        let rows = exec
-            .fetch(
-                &select,
-                &[ColumnSpec {
-                    name: other_col.clone(),
-                    kind: ColumnKind::Text,
-                }],
+            .expr_as(
+                Expr::val(i.to_string()).cast_as(Alias::new("TEXT")),
+                Alias::new("link_end"),
             )
-            .await?;
+            .expr_as(
+                Expr::col((Alias::new(&table), Alias::new(end.other.column()))),
+                Alias::new("linked_id"),
+            )
+            .from(Alias::new(&table))
+            .and_where(col(&table, &end.this.column()).eq(id))
+            .and_where(col(&table, "deleted_at").is_null());
+        select
+    });
+    let Some(mut union) = selects.next() else {
+        return Ok(Map::new());
+    };
+    for select in selects {
+        union.union(sea_query::UnionType::All, select);
+    }
+    let spec = |name: &str| ColumnSpec {
+        name: name.to_owned(),
+        kind: ColumnKind::Text,
+    };
+    let rows = exec
+        .fetch(&union, &[spec("link_end"), spec("linked_id")])
+        .await?;
+    let mut out = Map::new();
+    for (i, end) in ends.iter().enumerate() {
         let ids: Vec<Value> = rows
-            .into_iter()
-            .filter_map(|mut r| r.remove(&other_col))
+            .iter()
+            .filter(|r| r.get("link_end").and_then(Value::as_str) == Some(&i.to_string()))
+            .filter_map(|r| r.get("linked_id").cloned())
             .collect();
         out.insert(end.other.model.clone(), Value::Array(ids));
     }
