@@ -98,11 +98,48 @@ pub fn finished(reach: Reach) {
 /// What a write statement (as SQL text) may change. Unknown shapes count as
 /// catalogue changes: over-invalidating is safe, missing one is not.
 pub fn reach(sql: &str) -> Reach {
-    match written_table(sql).map(str::to_ascii_lowercase) {
-        Some(table) if STOCK.contains(&table.as_str()) => Reach::Stock,
-        Some(table) if is_volatile(&table) => Reach::Volatile,
-        _ => Reach::Catalogue,
+    let sql = sql.trim_start();
+    if sql
+        .get(..5)
+        .is_some_and(|head| head.eq_ignore_ascii_case("WITH "))
+    {
+        return batch_reach(sql);
     }
+    written_table(sql).map_or(Reach::Catalogue, table_reach)
+}
+
+fn table_reach(table: &str) -> Reach {
+    let table = table.to_ascii_lowercase();
+    if STOCK.contains(&table.as_str()) {
+        Reach::Stock
+    } else if is_volatile(&table) {
+        Reach::Volatile
+    } else {
+        Reach::Catalogue
+    }
+}
+
+/// A batch of writes (`WITH write_0 AS (INSERT INTO "a" …) UPDATE "b" …`,
+/// as [`super::Write`]s are sent): the furthest reach of the tables it
+/// writes, each named right after `INSERT INTO`, `UPDATE` or `DELETE FROM`
+/// (sea-query quotes them, so `DO UPDATE SET` is not taken for one).
+fn batch_reach(sql: &str) -> Reach {
+    let mut reach = None;
+    for keyword in ["INSERT INTO \"", "UPDATE \"", "DELETE FROM \""] {
+        for (at, _) in sql.match_indices(keyword) {
+            let name = sql[at + keyword.len()..]
+                .split('"')
+                .next()
+                .unwrap_or_default();
+            let this = if name.is_empty() {
+                Reach::Catalogue
+            } else {
+                table_reach(name)
+            };
+            reach = Some(reach.map_or(this, |r: Reach| r.max(this)));
+        }
+    }
+    reach.unwrap_or(Reach::Catalogue)
 }
 
 fn is_volatile(table: &str) -> bool {
@@ -187,6 +224,17 @@ fn written_table(sql: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_reaches_as_far_as_its_furthest_table() {
+        let journal = r#"WITH "write_0" AS (INSERT INTO "workflow_execution" ("id") VALUES ($1)), "write_1" AS (INSERT INTO "event_outbox" ("id") VALUES ($2)) INSERT INTO "workflow_step" ("id") VALUES ($3) ON CONFLICT ("id") DO UPDATE SET "state" = "excluded"."state""#;
+        assert_eq!(reach(journal), Reach::Volatile);
+        let stock = r#"WITH "write_0" AS (UPDATE "inventory_level" SET x = 1) INSERT INTO "cart" ("id") VALUES ($1)"#;
+        assert_eq!(reach(stock), Reach::Stock);
+        let catalogue = r#"WITH "write_0" AS (DELETE FROM "product" WHERE id = $1) INSERT INTO "cart" ("id") VALUES ($1)"#;
+        assert_eq!(reach(catalogue), Reach::Catalogue);
+        assert_eq!(reach("WITH x AS (SELECT 1) SELECT 2"), Reach::Catalogue);
+    }
 
     #[test]
     fn catalogue_tables_count_and_volatile_ones_do_not() {

@@ -4,6 +4,7 @@
 //! SQL is built with sea-query and bound per dialect; the dialect never leaks
 //! out of this module. Writes go through [`Transaction`].
 
+mod batch;
 pub mod catalogue_reads;
 pub mod changes;
 pub mod codec;
@@ -14,6 +15,7 @@ mod migrate;
 pub mod table;
 mod transaction;
 
+pub use batch::Write;
 pub use codec::{ColumnKind, ColumnSpec};
 pub use connect::{Database, Dialect};
 pub use error::DbError;

@@ -107,10 +107,32 @@ impl Table {
         key: &[&str],
         dialect: Dialect,
     ) -> Result<InsertStatement, DbError> {
+        let mut insert = self.insert_many(rows, dialect)?;
+        if let Some(first) = rows.first() {
+            let updated: Vec<Alias> = first
+                .keys()
+                .filter(|k| !key.contains(&k.as_str()))
+                .map(Alias::new)
+                .collect();
+            insert.on_conflict(
+                OnConflict::columns(key.iter().map(|k| Alias::new(*k)))
+                    .update_columns(updated)
+                    .to_owned(),
+            );
+        }
+        Ok(insert)
+    }
+
+    /// `INSERT` of several rows with the same columns.
+    pub fn insert_many(
+        &self,
+        rows: &[Map<String, Value>],
+        dialect: Dialect,
+    ) -> Result<InsertStatement, DbError> {
         let Some(first) = rows.first() else {
-            return Err(DbError::Build(format!("{}: no rows to upsert", self.name)));
+            return Err(DbError::Build(format!("{}: no rows to insert", self.name)));
         };
-        let mut insert = self.upsert(first, key, dialect)?;
+        let mut insert = self.insert(first, dialect)?;
         for row in &rows[1..] {
             if row.len() != first.len() || row.keys().any(|k| !first.contains_key(k)) {
                 return Err(DbError::Build(format!(

@@ -144,6 +144,7 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         check_open(&before)?;
         let mut changes = serde_json::Map::new();
         let mut events = vec!["cart.updated"];
+        let mut new_guest: Option<String> = None;
         let region_changed =
             text(&input["region_id"]).filter(|r| Some(r.as_str()) != before["region_id"].as_str());
         let region_id = region_changed
@@ -180,7 +181,10 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         }
         if let Some(email) = text(&input["email"]) {
             if text(&input["customer_id"]).is_none() {
-                let (customer, _) = guest_customer(&mut exec, &env, &email).await?;
+                let (customer, created) = guest_customer(&mut exec, &env, &email).await?;
+                if created {
+                    new_guest = Some(customer.clone());
+                }
                 changes.insert("customer_id".into(), json!(customer));
             }
             changes.insert("email".into(), json!(email.to_lowercase()));
@@ -218,11 +222,13 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         );
         // A new region, or a new customer (whose groups may have their own
         // price lists), prices every line again.
+        // (A guest customer created just now is in no group.)
         let customer_changed = before["customer_id"] != updated["customer_id"];
         let repriced = region_changed.is_some()
             || (customer_changed && {
                 let groups = |c: &Value| c["customer_id"].as_str().map(str::to_owned);
                 let (old, new) = (groups(&before), groups(&updated));
+                let new = new.filter(|id| new_guest.as_ref() != Some(id));
                 !customer_groups(&mut exec, &env.query, old.as_deref())
                     .await?
                     .is_empty()

@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::db::table::Table;
-use crate::db::{ColumnKind as K, DbError, Exec};
+use sea_query::InsertStatement;
+
+use crate::db::{ColumnKind as K, DbError, Dialect, Exec};
 use crate::framework::id::generate_id;
 
 pub(super) const OUTBOX: Table = Table {
@@ -36,12 +38,33 @@ pub async fn insert(
     heard: bool,
 ) -> Result<String, DbError> {
     let id = generate_id("evt");
-    let status = if heard { "pending" } else { "dispatched" };
-    let row: Map<String, Value> = json!({ "id": id, "name": name, "data": data, "status": status })
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let row = row(&id, name, data, heard);
     let dialect = exec.dialect();
     exec.execute(&OUTBOX.insert(&row, dialect)?).await?;
     Ok(id)
+}
+
+/// The statement writing several events `(name, data, heard)` into the
+/// outbox, to run with other writes ([`crate::db::Write`]); `None` when
+/// there are none.
+pub fn insert_many(
+    events: &[(&str, &Value, bool)],
+    dialect: Dialect,
+) -> Result<Option<InsertStatement>, DbError> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let rows: Vec<Map<String, Value>> = events
+        .iter()
+        .map(|(name, data, heard)| row(&generate_id("evt"), name, data, *heard))
+        .collect();
+    OUTBOX.insert_many(&rows, dialect).map(Some)
+}
+
+fn row(id: &str, name: &str, data: &Value, heard: bool) -> Map<String, Value> {
+    let status = if heard { "pending" } else { "dispatched" };
+    json!({ "id": id, "name": name, "data": data, "status": status })
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
 }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use crate::db::{DbError, Exec};
+use crate::db::{DbError, Exec, Write};
+use crate::framework::events::outbox;
 use crate::framework::id::generate_id;
 
 use super::context::{CompensateContext, StepContext, WorkflowEnv};
@@ -532,16 +533,46 @@ impl WorkflowEngine {
                         ),
                         _ => None,
                     };
+                    // The journal entries (and, for the last step, the
+                    // execution's end and its events) go in one batch.
+                    let env = ctx.env();
+                    let dialect = env.db.dialect();
+                    let mut writes: Vec<Write> = Vec::new();
                     if journal_at_end {
-                        journal::insert_in(
-                            &mut ctx.exec(),
-                            execution_id,
-                            &def.id,
-                            transaction_id,
-                            &workflow_input,
-                            finished.as_ref(),
-                        )
-                        .await?;
+                        writes.push(
+                            journal::insert_statement(
+                                execution_id,
+                                &def.id,
+                                transaction_id,
+                                &workflow_input,
+                                finished.as_ref(),
+                                dialect,
+                            )?
+                            .into(),
+                        );
+                    }
+                    if let (Some(finish), Some(output)) = (&piggyback.finish, &finished) {
+                        let events: Vec<(&str, &Value, bool)> = finish
+                            .events
+                            .iter()
+                            .chain(&record.events)
+                            .map(|e| (e.name.as_str(), &e.data, env.hears(&e.name)))
+                            .collect();
+                        if let Some(insert) = outbox::insert_many(&events, dialect)? {
+                            writes.push(insert.into());
+                        }
+                        if !journal_at_end {
+                            writes.push(
+                                journal::finish_statement(
+                                    execution_id,
+                                    ExecutionState::Done,
+                                    output,
+                                    &Value::Null,
+                                    dialect,
+                                )?
+                                .into(),
+                            );
+                        }
                     }
                     let mut entry = record.clone();
                     if journal_at_end {
@@ -550,30 +581,8 @@ impl WorkflowEngine {
                     }
                     let mut entries = vec![entry];
                     entries.extend(piggyback.next.iter().cloned());
-                    journal::save_steps(&mut ctx.exec(), execution_id, &entries).await?;
-                    if let (Some(finish), Some(output)) = (&piggyback.finish, &finished) {
-                        let env = ctx.env();
-                        let mut exec = ctx.exec();
-                        for event in finish.events.iter().chain(&record.events) {
-                            crate::framework::events::outbox::insert(
-                                &mut exec,
-                                &event.name,
-                                &event.data,
-                                env.hears(&event.name),
-                            )
-                            .await?;
-                        }
-                        if !journal_at_end {
-                            journal::finish(
-                                &mut exec,
-                                execution_id,
-                                ExecutionState::Done,
-                                output,
-                                &Value::Null,
-                            )
-                            .await?;
-                        }
-                    }
+                    writes.push(journal::steps_statement(execution_id, &entries, dialect)?.into());
+                    ctx.exec().write_all(writes).await?;
                     if let Some(tx) = ctx.tx.take() {
                         tx.commit().await?;
                     }

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::db::table::{Table, now_value};
-use crate::db::{ColumnKind as K, Database, DbError, Exec};
+use crate::db::{ColumnKind as K, Database, DbError, Dialect, Exec};
+use sea_query::{InsertStatement, UpdateStatement};
 
 use super::StagedEvent;
 
@@ -153,15 +154,28 @@ pub(super) async fn insert_in(
     input: &Value,
     output: Option<&Value>,
 ) -> Result<(), DbError> {
+    let dialect = exec.dialect();
+    let insert = insert_statement(id, workflow_id, transaction_id, input, output, dialect)?;
+    exec.execute(&insert).await?;
+    Ok(())
+}
+
+/// The statement of [`insert_in`], to batch with other writes.
+pub(super) fn insert_statement(
+    id: &str,
+    workflow_id: &str,
+    transaction_id: &str,
+    input: &Value,
+    output: Option<&Value>,
+    dialect: Dialect,
+) -> Result<InsertStatement, DbError> {
     let mut row = execution_row(id, workflow_id, transaction_id, input);
     if let Some(output) = output {
         row.insert("state".into(), state_str(ExecutionState::Done));
         row.insert("output".into(), output.clone());
         row.insert("finished_at".into(), now_value());
     }
-    let dialect = exec.dialect();
-    exec.execute(&EXECUTIONS.insert(&row, dialect)?).await?;
-    Ok(())
+    EXECUTIONS.insert(&row, dialect)
 }
 
 /// Starts an execution; returns the existing one when the transaction id was used before.
@@ -211,11 +225,20 @@ pub(super) async fn save_steps(
     execution_id: &str,
     steps: &[StepRecord],
 ) -> Result<(), DbError> {
-    let rows: Vec<Map<String, Value>> = steps.iter().map(|s| step_row(execution_id, s)).collect();
     let dialect = exec.dialect();
-    exec.execute(&STEPS.upsert_many(&rows, &["execution_id", "step_id"], dialect)?)
+    exec.execute(&steps_statement(execution_id, steps, dialect)?)
         .await?;
     Ok(())
+}
+
+/// The statement of [`save_steps`], to batch with other writes.
+pub(super) fn steps_statement(
+    execution_id: &str,
+    steps: &[StepRecord],
+    dialect: Dialect,
+) -> Result<InsertStatement, DbError> {
+    let rows: Vec<Map<String, Value>> = steps.iter().map(|s| step_row(execution_id, s)).collect();
+    STEPS.upsert_many(&rows, &["execution_id", "step_id"], dialect)
 }
 
 /// Records the end state of an execution.
@@ -226,6 +249,26 @@ pub(super) async fn finish(
     output: &Value,
     error: &Value,
 ) -> Result<(), DbError> {
+    let dialect = exec.dialect();
+    exec.execute(&finish_statement(
+        execution_id,
+        state,
+        output,
+        error,
+        dialect,
+    )?)
+    .await?;
+    Ok(())
+}
+
+/// The statement of [`finish`], to batch with other writes.
+pub(super) fn finish_statement(
+    execution_id: &str,
+    state: ExecutionState,
+    output: &Value,
+    error: &Value,
+    dialect: Dialect,
+) -> Result<UpdateStatement, DbError> {
     let set: Map<String, Value> = json!({
         "state": state_str(state), "output": output, "error": error,
         "finished_at": now_value(), "updated_at": now_value(),
@@ -233,11 +276,9 @@ pub(super) async fn finish(
     .as_object()
     .cloned()
     .unwrap_or_default();
-    let dialect = exec.dialect();
     let mut update = EXECUTIONS.update(&set, dialect)?;
     update.and_where(EXECUTIONS.col("id").eq(execution_id));
-    exec.execute(&update).await?;
-    Ok(())
+    Ok(update)
 }
 
 /// Marks an execution alive.
