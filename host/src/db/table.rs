@@ -86,18 +86,7 @@ impl Table {
         key: &[&str],
         dialect: Dialect,
     ) -> Result<InsertStatement, DbError> {
-        let mut insert = self.insert(row, dialect)?;
-        let updated: Vec<Alias> = row
-            .keys()
-            .filter(|k| !key.contains(&k.as_str()))
-            .map(Alias::new)
-            .collect();
-        insert.on_conflict(
-            OnConflict::columns(key.iter().map(|k| Alias::new(*k)))
-                .update_columns(updated)
-                .to_owned(),
-        );
-        Ok(insert)
+        self.upsert_many(std::slice::from_ref(row), key, dialect)
     }
 
     /// `INSERT ... ON CONFLICT (key) DO UPDATE` of several rows with the same columns.
