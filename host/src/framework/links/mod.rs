@@ -208,13 +208,19 @@ pub async fn list(
     let rows = exec
         .fetch(&union, &[spec("link_end"), spec("linked_id")])
         .await?;
+    let mut per_end: Vec<Vec<Value>> = vec![Vec::new(); ends.len()];
+    for mut row in rows {
+        let end = row.get("link_end").and_then(Value::as_str);
+        if let (Some(ids), Some(id)) = (
+            end.and_then(|e| e.parse::<usize>().ok())
+                .and_then(|i| per_end.get_mut(i)),
+            row.remove("linked_id"),
+        ) {
+            ids.push(id);
+        }
+    }
     let mut out = Map::new();
-    for (i, end) in ends.iter().enumerate() {
-        let ids: Vec<Value> = rows
-            .iter()
-            .filter(|r| r.get("link_end").and_then(Value::as_str) == Some(&i.to_string()))
-            .filter_map(|r| r.get("linked_id").cloned())
-            .collect();
+    for (end, ids) in ends.iter().zip(per_end) {
         out.insert(end.other.model.clone(), Value::Array(ids));
     }
     Ok(out)

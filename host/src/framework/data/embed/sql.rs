@@ -1,0 +1,247 @@
+//! The SQL of an embedded read: one correlated subquery per relation or
+//! link, building its rows as JSON, nested the same way.
+
+use sea_query::{Alias, Expr, SelectStatement};
+
+use crate::db::{ColumnKind, ColumnSpec};
+use crate::framework::dml::RelationKind;
+
+use super::{Embed, Join, PREFIX, many};
+
+/// `json_build_object` takes at most 100 arguments: 50 key/value pairs.
+const PAIRS_PER_OBJECT: usize = 50;
+
+/// Adds one JSON column per embed to `select`, whose rows come from
+/// `table`, and returns the column specs to decode them with.
+pub fn add_columns(
+    select: &mut SelectStatement,
+    table: &str,
+    embeds: &[Embed<'_>],
+) -> Vec<ColumnSpec> {
+    let mut aliases = 0;
+    embeds
+        .iter()
+        .map(|e| {
+            let column = format!("{PREFIX}{}", e.name);
+            let mut sql = String::with_capacity(4096);
+            join_sql(&mut sql, table, e, &mut aliases);
+            select.expr_as(Expr::cust(sql), Alias::new(&column));
+            ColumnSpec {
+                name: column,
+                kind: ColumnKind::Json,
+            }
+        })
+        .collect()
+}
+
+/// Writes `"identifier"`.
+fn quoted(sql: &mut String, identifier: &str) {
+    sql.push('"');
+    sql.push_str(&identifier.replace('"', "\"\""));
+    sql.push('"');
+}
+
+/// Writes `'text'`.
+fn literal(sql: &mut String, text: &str) {
+    sql.push('\'');
+    sql.push_str(&text.replace('\'', "''"));
+    sql.push('\'');
+}
+
+/// Writes `"alias"."column"`.
+fn column(sql: &mut String, alias: &str, name: &str) {
+    quoted(sql, alias);
+    sql.push('.');
+    quoted(sql, name);
+}
+
+fn next_alias(aliases: &mut usize) -> String {
+    *aliases += 1;
+    format!("e{aliases}")
+}
+
+/// Writes the subquery reading `e` for the row aliased `parent`.
+fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) {
+    let alias = next_alias(aliases);
+    let mut row = String::with_capacity(1024);
+    row_sql(&mut row, &alias, e, aliases);
+    let link_alias = matches!(e.join, Join::Link(_)).then(|| next_alias(aliases));
+    // `FROM <table> AS <alias> [JOIN …] WHERE <join> AND <alias> is live`
+    let from = |sql: &mut String| {
+        sql.push_str(" FROM ");
+        match (&e.join, &link_alias) {
+            (Join::Link(link), Some(l)) => {
+                quoted(sql, &link.table);
+                sql.push_str(" AS ");
+                quoted(sql, l);
+                sql.push_str(" JOIN ");
+                quoted(sql, &e.target.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" ON ");
+                column(sql, &alias, "id");
+                sql.push_str(" = ");
+                column(sql, l, &link.other_column);
+                sql.push_str(" WHERE ");
+                column(sql, l, &link.this_column);
+                sql.push_str(" = ");
+                column(sql, parent, "id");
+                sql.push_str(" AND ");
+                column(sql, l, "deleted_at");
+                sql.push_str(" IS NULL");
+            }
+            (Join::Relation(kind), _) => {
+                quoted(sql, &e.target.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" WHERE ");
+                match kind {
+                    RelationKind::BelongsTo { foreign_key } => {
+                        column(sql, &alias, "id");
+                        sql.push_str(" = ");
+                        column(sql, parent, foreign_key);
+                    }
+                    RelationKind::HasOne { foreign_key }
+                    | RelationKind::HasMany { foreign_key } => {
+                        column(sql, &alias, foreign_key);
+                        sql.push_str(" = ");
+                        column(sql, parent, "id");
+                    }
+                    // Never planned: pivots keep the generic path.
+                    RelationKind::ManyToMany { .. } => sql.push_str("FALSE"),
+                }
+            }
+            (Join::Link(_), None) => {}
+        }
+        sql.push_str(" AND ");
+        column(sql, &alias, "deleted_at");
+        sql.push_str(" IS NULL");
+    };
+    // Lists in id order (link rows in link id order); one row: the first.
+    let order = link_alias.as_deref().unwrap_or(&alias).to_owned();
+    if many(e) {
+        sql.push_str("COALESCE((SELECT json_agg(");
+        sql.push_str(&row);
+        sql.push_str(" ORDER BY ");
+        column(sql, &order, "id");
+        sql.push(')');
+        from(sql);
+        sql.push_str("), '[]'::json)");
+    } else {
+        sql.push_str("(SELECT ");
+        sql.push_str(&row);
+        from(sql);
+        if !matches!(e.join, Join::Relation(RelationKind::BelongsTo { .. })) {
+            sql.push_str(" ORDER BY ");
+            column(sql, &order, "id");
+            sql.push_str(" LIMIT 1");
+        }
+        sql.push(')');
+    }
+}
+
+/// Writes a JSON object of every column of the row aliased `alias`, plus
+/// what is embedded under it. Decimals travel as text so no digit is lost.
+/// `json` (text) is built much faster than `jsonb`; a model too wide for one
+/// `json_build_object` call is merged in `jsonb` pieces instead.
+fn row_sql(sql: &mut String, alias: &str, e: &Embed<'_>, aliases: &mut usize) {
+    let pairs = e.columns.len() + e.children.len();
+    let wide = pairs > PAIRS_PER_OBJECT;
+    let mut written = 0;
+    let open = |sql: &mut String, written: &mut usize| {
+        if written.is_multiple_of(PAIRS_PER_OBJECT) {
+            if *written > 0 {
+                sql.push_str(") || ");
+            }
+            sql.push_str(if wide {
+                "jsonb_build_object("
+            } else {
+                "json_build_object("
+            });
+        } else {
+            sql.push_str(", ");
+        }
+        *written += 1;
+    };
+    if wide {
+        sql.push('(');
+    }
+    for c in &e.columns {
+        open(sql, &mut written);
+        literal(sql, &c.name);
+        sql.push_str(", ");
+        column(sql, alias, &c.name);
+        if c.kind == ColumnKind::Decimal {
+            sql.push_str("::text");
+        }
+    }
+    for child in &e.children {
+        open(sql, &mut written);
+        literal(sql, &child.name);
+        sql.push_str(", ");
+        join_sql(sql, alias, child, aliases);
+    }
+    sql.push(')');
+    if wide {
+        sql.push_str(")::json");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::shop;
+    use super::super::plan;
+    use super::*;
+    use crate::framework::dml::ModelDef;
+    use crate::framework::query::fields::FieldTree;
+
+    #[test]
+    fn the_statement_reads_live_rows_in_id_order_with_exact_decimals() {
+        let module = shop();
+        let cart = module.find_model("cart").unwrap();
+        let tree = FieldTree::from_paths(["items.tax_lines.*", "address.*"]);
+        let embeds = plan(&module, cart, &tree, None);
+        let mut select = sea_query::Query::select();
+        select.column(Alias::new("id")).from(Alias::new("cart"));
+        let specs = add_columns(&mut select, "cart", &embeds);
+        assert_eq!(specs.len(), 2);
+        let sql = select.to_string(sea_query::PostgresQueryBuilder);
+        // Relations come in name order: address (e1), items (e2), tax_lines (e3).
+        assert!(
+            sql.contains(r#"WHERE "e1"."id" = "cart"."address_id""#),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(r#"json_agg(json_build_object('id', "e2"."id""#),
+            "{sql}"
+        );
+        assert!(sql.contains(r#""e2"."unit_price"::text"#), "{sql}");
+        assert!(
+            sql.contains(r#"WHERE "e3"."item_id" = "e2"."id" AND "e3"."deleted_at" IS NULL"#),
+            "{sql}"
+        );
+        assert!(sql.contains(r#"ORDER BY "e2"."id""#), "{sql}");
+    }
+
+    #[test]
+    fn a_model_wider_than_one_call_is_merged_in_pieces() {
+        let wide = (0..60).fold(ModelDef::new("wide", "w").text("cart_id"), |m, i| {
+            m.text(&format!("f{i}"))
+        });
+        let module = shop().model(wide);
+        let cart = module.find_model("cart").unwrap();
+        let mut cart = cart.clone();
+        cart = cart.has_many("wides", "wide", "cart_id");
+        let embeds = plan(&module, &cart, &FieldTree::from_paths(["wides.*"]), None);
+        let mut select = sea_query::Query::select();
+        select.column(Alias::new("id")).from(Alias::new("cart"));
+        add_columns(&mut select, "cart", &embeds);
+        let sql = select.to_string(sea_query::PostgresQueryBuilder);
+        assert!(
+            sql.contains(r#"json_agg((jsonb_build_object('id', "e1"."id""#),
+            "{sql}"
+        );
+        assert!(sql.contains(r#") || jsonb_build_object("#), "{sql}");
+        assert!(sql.contains(r#"))::json ORDER BY"#), "{sql}");
+    }
+}
