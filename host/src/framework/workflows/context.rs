@@ -45,6 +45,19 @@ impl WorkflowEnv {
         self.audience.as_ref().is_none_or(|a| a.hears(name))
     }
 
+    /// The outbox write releasing `events` (each pending when someone
+    /// hears it, else already dispatched); `None` without events.
+    pub(super) fn release<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e StagedEvent>,
+    ) -> Result<Option<sea_query::InsertStatement>, crate::db::DbError> {
+        let events: Vec<(&str, &Value, bool)> = events
+            .into_iter()
+            .map(|e| (e.name.as_str(), &e.data, self.hears(&e.name)))
+            .collect();
+        crate::framework::events::outbox::insert_many(&events, self.db.dialect())
+    }
+
     /// How many of `events` have someone to handle them (the dispatcher
     /// needs waking only for those).
     pub fn heard<'e>(&self, events: impl IntoIterator<Item = &'e StagedEvent>) -> usize {

@@ -9,7 +9,6 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use crate::db::{DbError, Exec, Write};
-use crate::framework::events::outbox;
 use crate::framework::id::generate_id;
 
 use super::context::{CompensateContext, StepContext, WorkflowEnv};
@@ -371,21 +370,23 @@ impl WorkflowEngine {
         records: &[StepRecord],
         output: &Value,
     ) -> Result<(), DbError> {
-        let mut tx = self.env.db.begin().await?;
-        let mut exec = Exec::Tx(&mut tx);
-        for event in records.iter().flat_map(|r| &r.events) {
-            let heard = self.env.hears(&event.name);
-            crate::framework::events::outbox::insert(&mut exec, &event.name, &event.data, heard)
-                .await?;
+        let dialect = self.env.db.dialect();
+        let mut writes: Vec<Write> = Vec::new();
+        if let Some(insert) = self.env.release(records.iter().flat_map(|r| &r.events))? {
+            writes.push(insert.into());
         }
-        journal::finish(
-            &mut exec,
-            execution_id,
-            ExecutionState::Done,
-            output,
-            &Value::Null,
-        )
-        .await?;
+        writes.push(
+            journal::finish_statement(
+                execution_id,
+                ExecutionState::Done,
+                output,
+                &Value::Null,
+                dialect,
+            )?
+            .into(),
+        );
+        let mut tx = self.env.db.begin().await?;
+        Exec::Tx(&mut tx).write_all(writes).await?;
         tx.commit().await
     }
 
@@ -552,13 +553,9 @@ impl WorkflowEngine {
                         );
                     }
                     if let (Some(finish), Some(output)) = (&piggyback.finish, &finished) {
-                        let events: Vec<(&str, &Value, bool)> = finish
-                            .events
-                            .iter()
-                            .chain(&record.events)
-                            .map(|e| (e.name.as_str(), &e.data, env.hears(&e.name)))
-                            .collect();
-                        if let Some(insert) = outbox::insert_many(&events, dialect)? {
+                        if let Some(insert) =
+                            env.release(finish.events.iter().chain(&record.events))?
+                        {
                             writes.push(insert.into());
                         }
                         if !journal_at_end {
