@@ -2,16 +2,19 @@
 """Counts the SQL statements each call of one checkout sends, from the host's
 log (RUST_LOG=sqlx::query=debug, JSON lines), after warm-up checkouts.
 
-usage: statements.py BASE_URL PUBLISHABLE_KEY HOST_LOG
+usage: [VERBOSE=N] statements.py BASE_URL PUBLISHABLE_KEY HOST_LOG
 The event dispatcher's idle polls (outbox and delivery reads) are left out.
 """
 import http.client
 import json
+import os
 import sys
 import time
 import urllib.parse
 
 base, key, log = sys.argv[1], sys.argv[2], sys.argv[3]
+# VERBOSE=N also prints each statement, cut to N characters.
+VERBOSE = int(os.environ.get("VERBOSE", "0"))
 target = urllib.parse.urlsplit(base)
 conn = http.client.HTTPConnection(target.hostname, target.port)
 HEADERS = {"x-publishable-api-key": key, "content-type": "application/json"}
@@ -53,6 +56,9 @@ def step(name, method, path, body=None):
     out = call(method, path, body)
     now = statements()
     print(f"{name:20} {len(now) - seen:3}")
+    if VERBOSE:
+        for sql in now[seen:]:
+            print(f"    {sql[:VERBOSE]}")
     total += len(now) - seen
     seen = len(now)
     return out

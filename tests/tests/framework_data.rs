@@ -8,7 +8,9 @@ use medusa_host::db::{Database, Exec};
 use medusa_host::framework::data::{FindOptions, OrderBy, ServiceError};
 use medusa_host::framework::dml::{LinkDef, LinkSide, ModelDef, ModuleDef};
 use medusa_host::framework::links::{self, LinkRef};
-use medusa_host::framework::modules::{MigrateModulesError, Registry, migrate_modules};
+use medusa_host::framework::modules::{
+    MigrateModulesError, Registry, migrate_modules, pending_module_changes,
+};
 use medusa_host::framework::query::fields::{FieldTree, resolve_fields};
 use medusa_host::framework::query::{GraphRequest, Query};
 use medusa_tests::databases;
@@ -146,6 +148,33 @@ async fn migrations_are_additive_and_guarded() {
                 .any(|c| c == "drop link table blog_post_people_author"),
             "{report:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn an_older_soft_delete_index_over_every_row_is_rebuilt_once() {
+    for t in databases::all().await {
+        let db = &t.db;
+        setup(db).await;
+        // The index as versions before this one made it: every row.
+        let mut tx = db.begin().await.unwrap();
+        tx.execute_raw(r#"DROP INDEX "IDX_post_deleted_at""#, &[])
+            .await
+            .unwrap();
+        tx.execute_raw(
+            r#"CREATE INDEX "IDX_post_deleted_at" ON "post" ("deleted_at")"#,
+            &[],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let change = "index only the soft-deleted rows of post by deleted_at";
+        let pending = pending_module_changes(db, &registry()).await.unwrap();
+        assert_eq!(pending, [change], "{}", t.name);
+        let report = migrate_modules(db, &registry(), false).await.unwrap();
+        assert_eq!(report.applied, [change], "{}", t.name);
+        let pending = pending_module_changes(db, &registry()).await.unwrap();
+        assert!(pending.is_empty(), "{}: {pending:?}", t.name);
     }
 }
 

@@ -4,15 +4,20 @@
 //! whole. SQLite has no such CTEs and runs them in turn (in-process, each
 //! costs no round trip); callers batch inside a transaction.
 
-use sea_query::{Alias, CommonTableExpression, InsertStatement, UpdateStatement, WithClause};
+use sea_query::{
+    Alias, CommonTableExpression, DeleteStatement, InsertStatement, UpdateStatement, WithClause,
+};
 
 use super::{DbError, Dialect, Exec};
 
-/// One write of a batch.
+/// One write of a batch. On PostgreSQL the writes of a batch see one
+/// snapshot and run in no set order: none may depend on another's effect
+/// (a foreign key to a row inserted in the same batch is fine).
 #[derive(Debug, Clone)]
 pub enum Write {
     Insert(InsertStatement),
     Update(UpdateStatement),
+    Delete(DeleteStatement),
 }
 
 impl From<InsertStatement> for Write {
@@ -27,6 +32,12 @@ impl From<UpdateStatement> for Write {
     }
 }
 
+impl From<DeleteStatement> for Write {
+    fn from(statement: DeleteStatement) -> Self {
+        Self::Delete(statement)
+    }
+}
+
 impl Exec<'_> {
     /// Runs `writes` in order, in one statement where the dialect allows.
     pub async fn write_all(&mut self, mut writes: Vec<Write>) -> Result<(), DbError> {
@@ -35,6 +46,7 @@ impl Exec<'_> {
                 match write {
                     Write::Insert(s) => self.execute(&s).await?,
                     Write::Update(s) => self.execute(&s).await?,
+                    Write::Delete(s) => self.execute(&s).await?,
                 };
             }
             return Ok(());
@@ -49,12 +61,14 @@ impl Exec<'_> {
             match write {
                 Write::Insert(s) => cte.query(s),
                 Write::Update(s) => cte.query(s),
+                Write::Delete(s) => cte.query(s),
             };
             with.cte(cte);
         }
         let statement = match last {
             Write::Insert(s) => with.query(s),
             Write::Update(s) => with.query(s),
+            Write::Delete(s) => with.query(s),
         };
         self.execute(&statement).await?;
         Ok(())

@@ -6,14 +6,15 @@
 
 use serde_json::{Value, json};
 
-use crate::db::Exec;
-use crate::framework::data::FindOptions;
+use crate::db::{Dialect, Exec, Write};
+use crate::framework::data::{ModuleService, Row, ServiceError};
 use crate::framework::links::{self, LinkRef};
 use crate::framework::workflows::{
     CompensateContext, StepContext, StepDef, StepError, StepFuture, StepOutput, WorkflowDef,
     WorkflowEnv,
 };
 use crate::modules::common::ADDRESS_FIELDS;
+use crate::modules::order::display_id;
 use crate::modules::{cart::claim, inventory::reserve, promotion::budget};
 
 use super::read::load_cart;
@@ -151,34 +152,40 @@ fn authorize_payment<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
             .unwrap_or(Value::Null);
         let payment = svc(&env, "payment")?;
         let mut exec = ctx.exec();
+        let dialect = exec.dialect();
         let now = crate::db::table::now_value();
         let session_id = text(&session["id"]).unwrap_or_default();
         let collection_id = text(&collection["id"]).unwrap_or_default();
-        payment
-            .update_by_id(
-                &mut exec,
-                "payment_session",
-                &session_id,
-                &obj(json!({ "status": "authorized", "authorized_at": now })),
-            )
-            .await?;
-        let created = payment
-            .create(
-                &mut exec,
-                "payment",
-                vec![obj(json!({
-                    "payment_collection_id": collection_id, "payment_session_id": session_id, "provider_id": session["provider_id"],
-                    "amount": cart["total"], "currency_code": cart["currency_code"], "data": session["data"],
-                }))],
-            )
-            .await?;
-        payment
-            .update_by_id(&mut exec, "payment_collection", &collection_id, &obj(json!({ "status": "authorized", "authorized_amount": cart["total"], "amount": cart["total"] })))
-            .await?;
-        let payment_id = created
-            .first()
-            .map(|p| p["id"].clone())
-            .unwrap_or(Value::Null);
+        // The session and the collection were read in this transaction.
+        let session_update = payment.update_statement(
+            dialect,
+            "payment_session",
+            &session_id,
+            &obj(json!({ "status": "authorized", "authorized_at": now })),
+        )?;
+        let (payment_insert, payment_ids) = payment.insert_statement(
+            dialect,
+            "payment",
+            &[obj(json!({
+                "payment_collection_id": collection_id, "payment_session_id": session_id, "provider_id": session["provider_id"],
+                "amount": cart["total"], "currency_code": cart["currency_code"], "data": session["data"],
+            }))],
+            &[],
+        )?;
+        let collection_update = payment.update_statement(
+            dialect,
+            "payment_collection",
+            &collection_id,
+            &obj(json!({ "status": "authorized", "authorized_amount": cart["total"], "amount": cart["total"] })),
+        )?;
+        exec.write_all(vec![
+            session_update.into(),
+            payment_insert.into(),
+            collection_update.into(),
+        ])
+        .await
+        .map_err(ServiceError::from)?;
+        let payment_id = payment_ids.first().map_or(Value::Null, |id| json!(id));
         Ok(StepOutput::new(json!({ "payment_id": payment_id }))
             .compensate_with(json!({ "payment_id": payment_id, "session_id": session_id, "collection_id": collection_id })))
     })
@@ -255,6 +262,76 @@ fn pick(source: &Value, fields: &[&str]) -> serde_json::Map<String, Value> {
         .collect()
 }
 
+/// `fields` of every row in `rows`, each with `parent` set to `parent_id`.
+fn child_rows<'v>(
+    rows: impl Iterator<Item = &'v Value>,
+    fields: &[&str],
+    parent: &str,
+    parent_id: &str,
+) -> Vec<Row> {
+    rows.map(|row| {
+        let mut r = pick(row, fields);
+        r.insert(parent.into(), json!(parent_id));
+        r
+    })
+    .collect()
+}
+
+/// Adds the insert of `rows` to `writes` (none for no rows); their ids.
+fn insert_into(
+    writes: &mut Vec<Write>,
+    service: &ModuleService,
+    dialect: Dialect,
+    model: &str,
+    rows: &[Row],
+) -> Result<Vec<String>, ServiceError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (insert, ids) = service.insert_statement(dialect, model, rows, &[])?;
+    writes.push(insert.into());
+    Ok(ids)
+}
+
+/// The tax lines and adjustments of each of `parents` (cart rows), for the
+/// order rows `ids` made from them.
+fn add_children(
+    writes: &mut Vec<Write>,
+    orders: &ModuleService,
+    dialect: Dialect,
+    parents: &[Value],
+    ids: &[String],
+    (tax_model, adjustment_model, parent): (&str, &str, &str),
+) -> Result<(), ServiceError> {
+    let mut taxes = Vec::new();
+    let mut adjustments = Vec::new();
+    for (cart_row, id) in parents.iter().zip(ids) {
+        let of = |key: &str| cart_row[key].as_array().cloned().unwrap_or_default();
+        taxes.extend(child_rows(of("tax_lines").iter(), &TAX_FIELDS, parent, id));
+        adjustments.extend(child_rows(
+            of("adjustments").iter(),
+            &ADJUSTMENT_FIELDS,
+            parent,
+            id,
+        ));
+    }
+    insert_into(writes, orders, dialect, tax_model, &taxes)?;
+    insert_into(writes, orders, dialect, adjustment_model, &adjustments)?;
+    Ok(())
+}
+
+const SHIPPING_METHOD_FIELDS: [&str; 7] = [
+    "name",
+    "description",
+    "amount",
+    "is_tax_inclusive",
+    "shipping_option_id",
+    "data",
+    "metadata",
+];
+
+/// Writes the order, its addresses, items, shipping methods, their tax
+/// lines and adjustments, and the reservations of its items, in one batch.
 fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
     Box::pin(async move {
         if let Some(done) = done_before(ctx) {
@@ -262,158 +339,98 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         }
         let env = ctx.env();
         let cart = cart_of(ctx);
+        let reserved = ctx
+            .result("reserve-inventory")
+            .and_then(|r| r["reserved"].as_array().cloned())
+            .unwrap_or_default();
         let orders = svc(&env, "order")?;
+        let inventory = svc(&env, "inventory")?;
         let mut exec = ctx.exec();
-        let last = orders
-            .list(
-                &mut exec,
-                "order",
-                &Value::Null,
-                &FindOptions {
-                    limit: Some(1),
-                    order: vec![crate::framework::data::OrderBy::parse("-display_id")],
-                    with_deleted: true,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        let display_id = last
-            .first()
-            .and_then(|o| o["display_id"].as_i64())
-            .unwrap_or(0)
-            + 1;
-        let address = |v: &Value| (!v.is_null()).then(|| pick(v, &ADDRESS_FIELDS));
-        let addresses: Vec<_> = [
-            address(&cart["shipping_address"]),
-            address(&cart["billing_address"]),
-        ]
-        .into_iter()
-        .collect();
+        let dialect = exec.dialect();
+        let mut writes = Vec::new();
         let mut address_ids = Vec::new();
-        for a in addresses {
-            address_ids.push(match a {
-                Some(row) => orders
-                    .create(&mut exec, "order_address", vec![row])
-                    .await?
-                    .first()
-                    .map(|r| r["id"].clone())
-                    .unwrap_or(Value::Null),
-                None => Value::Null,
-            });
+        for key in ["shipping_address", "billing_address"] {
+            let address = &cart[key];
+            let ids = if address.is_null() {
+                Vec::new()
+            } else {
+                let row = pick(address, &ADDRESS_FIELDS);
+                insert_into(&mut writes, &orders, dialect, "order_address", &[row])?
+            };
+            address_ids.push(ids.first().map_or(Value::Null, |id| json!(id)));
         }
         let order_row = obj(json!({
-            "display_id": display_id, "region_id": cart["region_id"], "customer_id": cart["customer_id"],
+            "region_id": cart["region_id"], "customer_id": cart["customer_id"],
             "sales_channel_id": cart["sales_channel_id"], "email": cart["email"], "currency_code": cart["currency_code"],
             "shipping_address_id": address_ids[0], "billing_address_id": address_ids[1], "metadata": cart["metadata"],
         }));
-        let order = match orders.create(&mut exec, "order", vec![order_row]).await {
-            Ok(mut rows) => rows.remove(0),
-            // Another order took this display id: retry with the next one.
-            Err(crate::framework::data::ServiceError::Duplicate(m)) => {
-                return Err(StepError::new(m));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let order_id = text(&order["id"]).unwrap_or_default();
+        let (insert, order_ids) = orders.insert_statement(
+            dialect,
+            "order",
+            &[order_row],
+            &[("display_id", display_id::next())],
+        )?;
+        writes.push(insert.into());
+        let order_id = order_ids.first().cloned().unwrap_or_default();
         let items: Vec<Value> = cart["items"].as_array().cloned().unwrap_or_default();
-        let rows = items
+        let rows = child_rows(items.iter(), &LINE_FIELDS, "order_id", &order_id);
+        let line_ids = insert_into(&mut writes, &orders, dialect, "order_line_item", &rows)?;
+        let tables = (
+            "order_line_item_tax_line",
+            "order_line_item_adjustment",
+            "item_id",
+        );
+        add_children(&mut writes, &orders, dialect, &items, &line_ids, tables)?;
+        // The stock reserved for a cart line is held for its order line.
+        let reservations: Vec<Row> = reserved
             .iter()
-            .map(|i| {
-                let mut row = pick(i, &LINE_FIELDS);
-                row.insert("order_id".into(), json!(order_id));
-                row
+            .filter_map(|r| {
+                let at = items.iter().position(|i| i["id"] == r["line_item_id"])?;
+                Some(obj(json!({
+                    "inventory_item_id": r["item"], "location_id": r["location"],
+                    "quantity": r["quantity"], "line_item_id": line_ids.get(at),
+                })))
             })
             .collect();
-        let created = orders.create(&mut exec, "order_line_item", rows).await?;
-        let inventory = svc(&env, "inventory")?;
-        for (cart_line, order_line) in items.iter().zip(&created) {
-            let id = order_line["id"].clone();
-            // The reservations made for the cart line now hold stock for the order line.
-            inventory
-                .update(
-                    &mut exec,
-                    "reservation_item",
-                    &json!({ "line_item_id": cart_line["id"] }),
-                    &obj(json!({ "line_item_id": id })),
-                )
-                .await?;
-            let taxes = cart_line["tax_lines"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| {
-                    let mut r = pick(t, &TAX_FIELDS);
-                    r.insert("item_id".into(), id.clone());
-                    r
-                })
-                .collect();
-            orders
-                .create(&mut exec, "order_line_item_tax_line", taxes)
-                .await?;
-            let adjustments = cart_line["adjustments"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|a| {
-                    let mut r = pick(a, &ADJUSTMENT_FIELDS);
-                    r.insert("item_id".into(), id.clone());
-                    r
-                })
-                .collect();
-            orders
-                .create(&mut exec, "order_line_item_adjustment", adjustments)
-                .await?;
+        let reservation_ids = insert_into(
+            &mut writes,
+            &inventory,
+            dialect,
+            "reservation_item",
+            &reservations,
+        )?;
+        let methods: Vec<Value> = cart["shipping_methods"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let rows = child_rows(
+            methods.iter(),
+            &SHIPPING_METHOD_FIELDS,
+            "order_id",
+            &order_id,
+        );
+        let method_ids = insert_into(
+            &mut writes,
+            &orders,
+            dialect,
+            "order_shipping_method",
+            &rows,
+        )?;
+        let tables = (
+            "order_shipping_method_tax_line",
+            "order_shipping_method_adjustment",
+            "shipping_method_id",
+        );
+        add_children(&mut writes, &orders, dialect, &methods, &method_ids, tables)?;
+        match exec.write_all(writes).await.map_err(ServiceError::from) {
+            Ok(()) => {}
+            // Another order took this display id: the chain runs again.
+            Err(ServiceError::Duplicate(m)) => return Err(StepError::new(m)),
+            Err(e) => return Err(e.into()),
         }
-        for method in cart["shipping_methods"].as_array().into_iter().flatten() {
-            let mut row = pick(
-                method,
-                &[
-                    "name",
-                    "description",
-                    "amount",
-                    "is_tax_inclusive",
-                    "shipping_option_id",
-                    "data",
-                    "metadata",
-                ],
-            );
-            row.insert("order_id".into(), json!(order_id));
-            let created = orders
-                .create(&mut exec, "order_shipping_method", vec![row])
-                .await?;
-            let id = created
-                .first()
-                .map(|m| m["id"].clone())
-                .unwrap_or(Value::Null);
-            let taxes = method["tax_lines"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| {
-                    let mut r = pick(t, &TAX_FIELDS);
-                    r.insert("shipping_method_id".into(), id.clone());
-                    r
-                })
-                .collect();
-            orders
-                .create(&mut exec, "order_shipping_method_tax_line", taxes)
-                .await?;
-            let adjustments = method["adjustments"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|a| {
-                    let mut r = pick(a, &ADJUSTMENT_FIELDS);
-                    r.insert("shipping_method_id".into(), id.clone());
-                    r
-                })
-                .collect();
-            orders
-                .create(&mut exec, "order_shipping_method_adjustment", adjustments)
-                .await?;
-        }
-        Ok(StepOutput::new(json!({ "order_id": order_id }))
-            .compensate_with(json!({ "order_id": order_id, "addresses": address_ids })))
+        Ok(StepOutput::new(json!({ "order_id": order_id })).compensate_with(
+            json!({ "order_id": order_id, "addresses": address_ids, "reservations": reservation_ids }),
+        ))
     })
 }
 
@@ -422,17 +439,23 @@ fn delete_order<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
         let env = ctx.env();
         let data = ctx.data().clone();
         let orders = svc(&env, "order")?;
+        let inventory = svc(&env, "inventory")?;
         let mut exec = ctx.exec();
+        let ids = |key: &str| -> Vec<String> {
+            data[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(text)
+                .collect()
+        };
+        inventory
+            .delete(&mut exec, "reservation_item", &ids("reservations"))
+            .await?;
         let order_id = text(&data["order_id"]).unwrap_or_default();
         orders.delete(&mut exec, "order", &[order_id]).await?;
-        let addresses: Vec<String> = data["addresses"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(text)
-            .collect();
         orders
-            .delete(&mut exec, "order_address", &addresses)
+            .delete(&mut exec, "order_address", &ids("addresses"))
             .await?;
         Ok(())
     })
@@ -458,7 +481,6 @@ fn reserve_inventory<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
         } else {
             super::pricing::load_variants(&mut exec, &env.query, &variant_ids).await?
         };
-        let inventory = svc(&env, "inventory")?;
         let mut reserved = Vec::new();
         for line in &lines {
             let Some(variant) = variants.iter().find(|v| v["id"] == line["variant_id"]) else {
@@ -497,28 +519,21 @@ fn reserve_inventory<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
                     )
                     .with_code("insufficient_inventory"));
                 };
-                let row = obj(
-                    json!({ "inventory_item_id": item_id, "location_id": location, "quantity": quantity, "line_item_id": line["id"] }),
-                );
-                let created = inventory
-                    .create(&mut exec, "reservation_item", vec![row])
-                    .await?;
-                reserved.push(json!({ "reservation": created.first().map(|r| r["id"].clone()), "item": item_id, "location": location, "quantity": quantity }));
+                // The reservation row itself is written with the order.
+                reserved.push(json!({ "item": item_id, "location": location, "quantity": quantity, "line_item_id": line["id"] }));
             }
         }
-        Ok(StepOutput::new(json!({ "reservations": reserved.len() }))
+        Ok(StepOutput::new(json!({ "reserved": reserved }))
             .compensate_with(json!({ "reserved": reserved })))
     })
 }
 
 fn release_inventory<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
     Box::pin(async move {
-        let env = ctx.env();
         let reserved = ctx.data()["reserved"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        let inventory = svc(&env, "inventory")?;
         let mut exec = ctx.exec();
         for r in reserved {
             let (item, location) = (
@@ -532,11 +547,6 @@ fn release_inventory<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {
                 r["quantity"].as_i64().unwrap_or(0),
             )
             .await?;
-            if let Some(id) = text(&r["reservation"]) {
-                inventory
-                    .delete(&mut exec, "reservation_item", &[id])
-                    .await?;
-            }
         }
         Ok(())
     })
@@ -628,9 +638,14 @@ fn link_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         {
             refs.push(LinkRef::new("order", &order_id, "promotion", &promo));
         }
-        links::create(&mut ctx.exec(), &env.registry, &refs)
-            .await
+        // The order is new: its links replace nothing it has, so they go
+        // in one batch.
+        let writes = links::create_new_writes(&env.registry, &refs)
             .map_err(|e| StepError::new(e.to_string()))?;
+        ctx.exec()
+            .write_all(writes)
+            .await
+            .map_err(ServiceError::from)?;
         ctx.emit("order.placed", json!({ "id": order_id }));
         Ok(StepOutput::new(json!({ "order_id": order_id }))
             .compensate_with(json!({ "order_id": order_id })))

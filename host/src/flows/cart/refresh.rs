@@ -1,26 +1,19 @@
 //! After every cart change: promotions (the codes applied and the automatic
 //! ones whose rules hold) become adjustments again, tax lines
 //! are recomputed from the shipping address, and the payment collection's
-//! amount follows the new total.
+//! amount follows the new total. Adjustments and tax lines that come out
+//! as they were stay as they are: only what changed is written.
 
 use serde_json::{Value, json};
 
 use crate::db::Exec;
+use crate::framework::data::ModuleService;
 use crate::framework::workflows::{StepError, WorkflowEnv};
 use crate::modules::promotion::compute_adjustments;
 use crate::modules::tax::{TaxableLine, tax_lines};
 
 use super::promotions;
 use super::read::load_cart;
-
-fn ids(list: &Value, nested: &str) -> Vec<String> {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|line| line[nested].as_array().cloned().unwrap_or_default())
-        .filter_map(|x| x["id"].as_str().map(str::to_owned))
-        .collect()
-}
 
 fn rows(values: Vec<Value>) -> Vec<serde_json::Map<String, Value>> {
     values
@@ -41,22 +34,6 @@ pub async fn refresh(
         .service("cart")
         .ok_or_else(|| StepError::new("no cart module"))?;
     let cart = load_cart(exec, &env.query, cart_id).await?;
-    for (model, list, nested) in [
-        ("cart_line_item_adjustment", &cart["items"], "adjustments"),
-        ("cart_line_item_tax_line", &cart["items"], "tax_lines"),
-        (
-            "cart_shipping_method_adjustment",
-            &cart["shipping_methods"],
-            "adjustments",
-        ),
-        (
-            "cart_shipping_method_tax_line",
-            &cart["shipping_methods"],
-            "tax_lines",
-        ),
-    ] {
-        cart_svc.delete(exec, model, &ids(list, nested)).await?;
-    }
     let mut cart = cart;
     let active = promotions::candidates(exec, env, &mut cart).await?;
     let adjustments = compute_adjustments(&cart, &active);
@@ -76,32 +53,49 @@ pub async fn refresh(
             method_adjustments.push(row);
         }
     }
-    let created = cart_svc
-        .create(exec, "cart_line_item_adjustment", rows(item_adjustments))
-        .await?;
-    attach(&mut cart["items"], "adjustments", "item_id", created);
-    let created = cart_svc
-        .create(
-            exec,
-            "cart_shipping_method_adjustment",
-            rows(method_adjustments),
-        )
-        .await?;
-    attach(
-        &mut cart["shipping_methods"],
+    let children = |list, key, fk, model| Children {
+        list,
+        key,
+        fk,
+        model,
+    };
+    let item_adjustments_of = children(
+        "items",
+        "adjustments",
+        "item_id",
+        "cart_line_item_adjustment",
+    );
+    sync(
+        exec,
+        &cart_svc,
+        &mut cart,
+        &item_adjustments_of,
+        item_adjustments,
+    )
+    .await?;
+    let method_adjustments_of = children(
+        "shipping_methods",
         "adjustments",
         "shipping_method_id",
-        created,
+        "cart_shipping_method_adjustment",
     );
-    // Without a shipping country there are no tax lines (the old ones are gone).
-    attach(&mut cart["items"], "tax_lines", "item_id", Vec::new());
-    attach(
-        &mut cart["shipping_methods"],
+    sync(
+        exec,
+        &cart_svc,
+        &mut cart,
+        &method_adjustments_of,
+        method_adjustments,
+    )
+    .await?;
+    let item_taxes = children("items", "tax_lines", "item_id", "cart_line_item_tax_line");
+    let method_taxes = children(
+        "shipping_methods",
         "tax_lines",
         "shipping_method_id",
-        Vec::new(),
+        "cart_shipping_method_tax_line",
     );
-
+    // Without a shipping country there are no tax lines.
+    let mut taxes = (Vec::new(), Vec::new());
     let country = cart["shipping_address"]["country_code"]
         .as_str()
         .map(str::to_lowercase);
@@ -122,26 +116,24 @@ pub async fn refresh(
                 })
                 .collect()
         };
-        for (model, fk, list) in [
-            ("cart_line_item_tax_line", "item_id", "items"),
-            (
-                "cart_shipping_method_tax_line",
-                "shipping_method_id",
-                "shipping_methods",
-            ),
-        ] {
-            let wanted: Vec<Value> =
-                tax_lines(&lines(&cart[list]), regions, &country, province.as_deref())
-                    .into_iter()
-                    .map(|(line_id, mut tax)| {
-                        tax[fk] = Value::String(line_id);
-                        tax
-                    })
-                    .collect();
-            let created = cart_svc.create(exec, model, rows(wanted)).await?;
-            attach(&mut cart[list], "tax_lines", fk, created);
-        }
+        let wanted = |of: &Children| -> Vec<Value> {
+            tax_lines(
+                &lines(&cart[of.list]),
+                regions,
+                &country,
+                province.as_deref(),
+            )
+            .into_iter()
+            .map(|(line_id, mut tax)| {
+                tax[of.fk] = Value::String(line_id);
+                tax
+            })
+            .collect()
+        };
+        taxes = (wanted(&item_taxes), wanted(&method_taxes));
     }
+    sync(exec, &cart_svc, &mut cart, &item_taxes, taxes.0).await?;
+    sync(exec, &cart_svc, &mut cart, &method_taxes, taxes.1).await?;
     // The cart as a fresh read would show it, without reading it again.
     if let Value::Object(map) = &mut cart {
         crate::modules::totals::with_totals(map);
@@ -169,20 +161,89 @@ pub async fn refresh(
     Ok(cart)
 }
 
-/// Puts `created` rows (children of the lines in `list`, joined on `fk`) into
-/// each line's `key`, in id order as a read returns them.
-fn attach(list: &mut Value, key: &str, fk: &str, mut created: Vec<serde_json::Map<String, Value>>) {
-    created.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-    for line in list.as_array_mut().into_iter().flatten() {
+/// One kind of child row of a cart's lines: `cart[list][*][key]`, rows of
+/// `model` joined to their line on `fk`.
+struct Children {
+    list: &'static str,
+    key: &'static str,
+    fk: &'static str,
+    model: &'static str,
+}
+
+/// Whether the stored `row` already says what `wanted` says (numbers
+/// compare by value: a stored 19.0 is a wanted 19).
+fn says(row: &Value, wanted: &Value) -> bool {
+    wanted.as_object().is_some_and(|w| {
+        w.iter().all(|(k, v)| match (&row[k], v) {
+            (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+            (a, b) => a == b,
+        })
+    })
+}
+
+/// Makes the cart's `of` children the `wanted` rows: those already stored
+/// stay (no write), the others are deleted and the missing ones created;
+/// each line then shows its children in id order, as a read would.
+async fn sync(
+    exec: &mut Exec<'_>,
+    cart_svc: &ModuleService,
+    cart: &mut Value,
+    of: &Children,
+    mut wanted: Vec<Value>,
+) -> Result<(), StepError> {
+    let mut kept = Vec::new();
+    let mut stale = Vec::new();
+    for line in cart[of.list].as_array().into_iter().flatten() {
+        for row in line[of.key].as_array().into_iter().flatten() {
+            match wanted.iter().position(|w| says(row, w)) {
+                Some(at) => {
+                    wanted.remove(at);
+                    kept.extend(row.as_object().cloned());
+                }
+                None => stale.extend(row["id"].as_str().map(str::to_owned)),
+            }
+        }
+    }
+    cart_svc.delete(exec, of.model, &stale).await?;
+    kept.extend(cart_svc.create(exec, of.model, rows(wanted)).await?);
+    kept.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    for line in cart[of.list].as_array_mut().into_iter().flatten() {
         let id = line["id"].clone();
-        let mine: Vec<Value> = created
+        let mine: Vec<Value> = kept
             .iter()
-            .filter(|row| row.get(fk) == Some(&id))
+            .filter(|row| row.get(of.fk) == Some(&id))
             .cloned()
             .map(Value::Object)
             .collect();
         if let Value::Object(map) = line {
-            map.insert(key.to_owned(), Value::Array(mine));
+            map.insert(of.key.to_owned(), Value::Array(mine));
         }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_row_says_what_is_wanted_when_every_wanted_field_matches() {
+        let stored = json!({ "id": "tl_1", "item_id": "li_1", "code": "DE", "rate": 19.0, "created_at": "…" });
+        assert!(says(
+            &stored,
+            &json!({ "item_id": "li_1", "code": "DE", "rate": 19 })
+        ));
+        assert!(!says(
+            &stored,
+            &json!({ "item_id": "li_1", "code": "DE", "rate": 7 })
+        ));
+        assert!(!says(
+            &stored,
+            &json!({ "item_id": "li_2", "code": "DE", "rate": 19 })
+        ));
+        assert!(!says(
+            &stored,
+            &json!({ "item_id": "li_1", "provider_id": "system" })
+        ));
     }
 }

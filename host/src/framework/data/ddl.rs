@@ -104,7 +104,7 @@ pub fn create_model(model: &ModelDef, dialect: Dialect) -> Vec<String> {
         quote(&model.table),
         cols.join(",\n  ")
     )];
-    sql.push(index(&model.table, &["deleted_at"], false));
+    sql.push(soft_delete_index(&model.table));
     for field in &model.fields {
         sql.extend(field_indexes(model, field));
     }
@@ -162,6 +162,25 @@ pub fn index(table: &str, columns: &[&str], unique: bool) -> String {
     )
 }
 
+/// The index of a table's soft-deleted rows, for listing them. Live rows
+/// are left out: reads filter `deleted_at IS NULL` next to the condition
+/// that finds their rows, and an index over the nulls would tempt the
+/// planner, before it has statistics, to scan every live row instead of
+/// using that condition's index.
+pub fn soft_delete_index(table: &str) -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS {} ON {} (\"deleted_at\") WHERE \"deleted_at\" IS NOT NULL",
+        quote(&index_name(table, &["deleted_at"], false)),
+        quote(table)
+    )
+}
+
+/// Whether `definition` (as the database shows an index) is the index
+/// [`soft_delete_index`] makes; older versions indexed every row.
+pub fn is_soft_delete_index(definition: &str) -> bool {
+    definition.to_ascii_uppercase().contains("IS NOT NULL")
+}
+
 /// `ALTER TABLE ... ADD COLUMN` for a new field.
 pub fn add_field(model: &ModelDef, field: &FieldDef, dialect: Dialect) -> Vec<String> {
     let mut sql: Vec<String> = field_columns(field, dialect)
@@ -217,7 +236,7 @@ pub fn create_link(link: &LinkDef, dialect: Dialect) -> Vec<String> {
         ),
         index(&table, &[&left, &right], true),
         index(&table, &[&right], false),
-        index(&table, &["deleted_at"], false),
+        soft_delete_index(&table),
     ]
 }
 
@@ -262,6 +281,18 @@ mod tests {
             .nullable()
             .enumeration("status", ["draft", "published"])
             .default("draft")
+    }
+
+    #[test]
+    fn the_soft_delete_index_holds_deleted_rows_only() {
+        let sql = create_model(&model(), Dialect::Postgres).join(";\n");
+        assert!(sql.contains(
+            r#"CREATE INDEX IF NOT EXISTS "IDX_product_deleted_at" ON "product" ("deleted_at") WHERE "deleted_at" IS NOT NULL"#
+        ), "{sql}");
+        assert!(is_soft_delete_index(&soft_delete_index("product")));
+        assert!(!is_soft_delete_index(
+            r#"CREATE INDEX "IDX_product_deleted_at" ON public.product USING btree (deleted_at)"#
+        ));
     }
 
     #[test]

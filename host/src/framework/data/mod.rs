@@ -10,6 +10,7 @@ pub mod filter;
 pub mod plan;
 pub mod service;
 pub mod snapshot;
+pub mod statements;
 pub mod values;
 
 pub use plan::{Change, MigrationPlan};

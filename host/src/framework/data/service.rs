@@ -17,7 +17,6 @@ use serde_json::{Map, Value};
 
 use crate::db::{ColumnKind, Database, DbError, Dialect, Exec, codec};
 use crate::framework::dml::{FieldKind, ModelDef, ModuleDef, RelationKind};
-use crate::framework::id::generate_id;
 use crate::framework::query::fields::FieldTree;
 
 use super::filter::{self, FilterError, RelationFilters};
@@ -109,7 +108,7 @@ pub fn entity_name(model: &str) -> String {
         .collect()
 }
 
-fn now(dialect: Dialect) -> SimpleExpr {
+pub(super) fn now(dialect: Dialect) -> SimpleExpr {
     let now = Value::String(codec::format_timestamp(chrono::Utc::now()));
     match codec::encode(&now, ColumnKind::Timestamp, dialect) {
         Ok(v) => v.into(),
@@ -539,12 +538,25 @@ impl ModuleService {
     }
 
     /// Checks and encodes the writable fields of `data` for `model`.
-    fn encode_fields(
+    pub(super) fn encode_fields(
         &self,
         model: &ModelDef,
         data: &Row,
         dialect: Dialect,
         creating: bool,
+    ) -> Result<Vec<(String, SimpleExpr)>, ServiceError> {
+        self.encode_fields_but(model, data, dialect, creating, &[])
+    }
+
+    /// [`Self::encode_fields`] leaving out the fields named in `skip` (the
+    /// caller sets them otherwise).
+    pub(super) fn encode_fields_but(
+        &self,
+        model: &ModelDef,
+        data: &Row,
+        dialect: Dialect,
+        creating: bool,
+        skip: &[&str],
     ) -> Result<Vec<(String, SimpleExpr)>, ServiceError> {
         for key in data.keys() {
             if key != "id" && model.find_field(key).is_none() {
@@ -555,7 +567,11 @@ impl ModuleService {
             }
         }
         let mut out = Vec::new();
-        for field in &model.fields {
+        for field in model
+            .fields
+            .iter()
+            .filter(|f| !skip.contains(&f.name.as_str()))
+        {
             let value = match data.get(&field.name) {
                 Some(v) => v.clone(),
                 None if !creating => continue,
@@ -602,33 +618,7 @@ impl ModuleService {
         if items.is_empty() {
             return Ok(Vec::new());
         }
-        let dialect = exec.dialect();
-        let mut insert = Query::insert();
-        insert.into_table(Alias::new(&m.table));
-        let mut ids = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let id = match item.get("id") {
-                Some(Value::String(id)) if !id.is_empty() => id.clone(),
-                Some(Value::Null) | None => generate_id(&m.id_prefix),
-                Some(other) => {
-                    return Err(ServiceError::InvalidData(format!(
-                        "id must be text, got {other}"
-                    )));
-                }
-            };
-            let fields = self.encode_fields(m, item, dialect, true)?;
-            if i == 0 {
-                let mut columns = vec![Alias::new("id")];
-                columns.extend(fields.iter().map(|(c, _)| Alias::new(c)));
-                insert.columns(columns);
-            }
-            let mut values: Vec<SimpleExpr> = vec![id.clone().into()];
-            values.extend(fields.into_iter().map(|(_, v)| v));
-            insert
-                .values(values)
-                .map_err(|e| ServiceError::Db(DbError::Build(e.to_string())))?;
-            ids.push(id);
-        }
+        let (mut insert, ids) = self.insert_statement(exec.dialect(), model, &items, &[])?;
         self.write_returning(exec, m, &mut insert, &ids).await
     }
 
@@ -677,14 +667,21 @@ impl ModuleService {
         data: &Row,
     ) -> Result<Vec<Row>, ServiceError> {
         let m = self.model(model)?;
+        // By one id (the common case) the update itself finds the row.
+        if let Some(id) = filter
+            .as_object()
+            .filter(|f| f.len() == 1)
+            .and_then(|f| f.get("id"))
+            .and_then(Value::as_str)
+        {
+            let mut update = self.update_statement(exec.dialect(), model, id, data)?;
+            return self
+                .write_returning(exec, m, &mut update, &[id.to_owned()])
+                .await;
+        }
         if data.contains_key("id") {
             return Err(ServiceError::InvalidData("id cannot be updated".into()));
         }
-        // By one id (the common case) the update itself finds the row.
-        let single_id = match filter.as_object() {
-            Some(f) if f.len() == 1 => f.get("id").and_then(Value::as_str).map(str::to_owned),
-            _ => None,
-        };
         let mut values = self.encode_fields(m, data, exec.dialect(), false)?;
         values.push(("updated_at".into(), now(exec.dialect())));
         let mut update = Query::update();
@@ -692,24 +689,19 @@ impl ModuleService {
             .table(Alias::new(&m.table))
             .values(values.into_iter().map(|(c, v)| (Alias::new(c), v)));
         update.and_where(col(&m.table, "deleted_at").is_null());
-        let Some(id) = single_id else {
-            // Any other filter: the update finds its rows too, in one
-            // statement; they come back in id order.
-            let cond = self.condition(m, filter, exec.dialect(), None)?;
-            update.cond_where(cond);
-            let columns = model_columns(m);
-            update.returning_columns(columns.iter().map(|c| Alias::new(&c.name)));
-            let mut rows = exec.write_returning(&update, &columns).await?;
-            rows.sort_by(|a, b| {
-                a.get("id")
-                    .and_then(Value::as_str)
-                    .cmp(&b.get("id").and_then(Value::as_str))
-            });
-            return Ok(rows);
-        };
-        let ids = vec![id];
-        update.and_where(col(&m.table, "id").is_in(ids.clone()));
-        self.write_returning(exec, m, &mut update, &ids).await
+        // Any other filter: the update finds its rows too, in one
+        // statement; they come back in id order.
+        let cond = self.condition(m, filter, exec.dialect(), None)?;
+        update.cond_where(cond);
+        let columns = model_columns(m);
+        update.returning_columns(columns.iter().map(|c| Alias::new(&c.name)));
+        let mut rows = exec.write_returning(&update, &columns).await?;
+        rows.sort_by(|a, b| {
+            a.get("id")
+                .and_then(Value::as_str)
+                .cmp(&b.get("id").and_then(Value::as_str))
+        });
+        Ok(rows)
     }
 
     /// Updates one row by id, or `NotFound`.

@@ -4,7 +4,7 @@
 use sea_query::{Alias, Expr, Query};
 use serde_json::{Map, Value};
 
-use crate::db::{ColumnKind, ColumnSpec, DbError, Exec};
+use crate::db::{ColumnKind, ColumnSpec, DbError, Exec, Write};
 use crate::framework::data::ServiceError;
 use crate::framework::dml::LinkDef;
 use crate::framework::id::generate_id;
@@ -97,57 +97,83 @@ pub async fn create(
     refs: &[LinkRef],
 ) -> Result<(), LinkError> {
     for r in refs {
-        let (link, left_id, right_id) = resolve(registry, r)?;
-        let table = link.table();
-        let (lc, rc) = (link.left.column(), link.right.column());
-        // Right side single: a left row links to at most one right row (and
-        // the other way round); both in one statement.
-        let mut replaced = sea_query::Cond::any();
-        if !link.right.is_list {
-            replaced = replaced.add(col(&table, &lc).eq(left_id.clone()));
+        for write in link_writes(registry, r)? {
+            match write {
+                Write::Delete(s) => exec.execute(&s).await?,
+                Write::Insert(s) => exec.execute(&s).await?,
+                Write::Update(s) => exec.execute(&s).await?,
+            };
         }
-        if !link.left.is_list {
-            replaced = replaced.add(col(&table, &rc).eq(right_id.clone()));
-        }
-        if !replaced.is_empty() {
-            let mut del = Query::delete();
-            del.from_table(Alias::new(&table)).cond_where(replaced);
-            exec.execute(&del).await?;
-        }
-        if link.left.is_list && link.right.is_list && !r.data.is_empty() {
-            // Linking the same pair again replaces its extra values.
-            let mut del = Query::delete();
-            del.from_table(Alias::new(&table))
-                .and_where(col(&table, &lc).eq(left_id.clone()))
-                .and_where(col(&table, &rc).eq(right_id.clone()));
-            exec.execute(&del).await?;
-        }
-        let mut columns = vec![Alias::new("id"), Alias::new(&lc), Alias::new(&rc)];
-        let mut values: Vec<sea_query::SimpleExpr> = vec![
-            generate_id(link.id_prefix()).into(),
-            left_id.into(),
-            right_id.into(),
-        ];
-        for (name, value) in &r.data {
-            if !link.extra_columns.iter().any(|c| &c.name == name) {
-                return Err(LinkError::UnknownColumn(
-                    r.from_model.clone(),
-                    r.to_model.clone(),
-                    name.clone(),
-                ));
-            }
-            columns.push(Alias::new(name));
-            values.push(sea_query::SimpleExpr::Value(sql_value(value)));
-        }
-        let mut insert = Query::insert();
-        insert
-            .into_table(Alias::new(&table))
-            .columns(columns)
-            .values(values)
-            .map_err(|e| DbError::Build(e.to_string()))?;
-        exec.execute(&insert).await?;
     }
     Ok(())
+}
+
+/// The writes of [`create`] as one batch, for links from rows created in
+/// the same transaction: no such pair can exist yet, so the replacing
+/// deletes and the inserts do not depend on each other's order and may run
+/// as one statement ([`Exec::write_all`]).
+pub fn create_new_writes(registry: &Registry, refs: &[LinkRef]) -> Result<Vec<Write>, LinkError> {
+    let mut writes = Vec::new();
+    for r in refs {
+        writes.extend(link_writes(registry, r)?);
+    }
+    Ok(writes)
+}
+
+/// What linking `r` writes, in order: deletes of the links it replaces, then
+/// its insert.
+fn link_writes(registry: &Registry, r: &LinkRef) -> Result<Vec<Write>, LinkError> {
+    let (link, left_id, right_id) = resolve(registry, r)?;
+    let table = link.table();
+    let (lc, rc) = (link.left.column(), link.right.column());
+    let mut writes = Vec::new();
+    // Right side single: a left row links to at most one right row (and
+    // the other way round); both in one statement.
+    let mut replaced = sea_query::Cond::any();
+    if !link.right.is_list {
+        replaced = replaced.add(col(&table, &lc).eq(left_id.clone()));
+    }
+    if !link.left.is_list {
+        replaced = replaced.add(col(&table, &rc).eq(right_id.clone()));
+    }
+    if !replaced.is_empty() {
+        let mut del = Query::delete();
+        del.from_table(Alias::new(&table)).cond_where(replaced);
+        writes.push(del.into());
+    }
+    if link.left.is_list && link.right.is_list && !r.data.is_empty() {
+        // Linking the same pair again replaces its extra values.
+        let mut del = Query::delete();
+        del.from_table(Alias::new(&table))
+            .and_where(col(&table, &lc).eq(left_id.clone()))
+            .and_where(col(&table, &rc).eq(right_id.clone()));
+        writes.push(del.into());
+    }
+    let mut columns = vec![Alias::new("id"), Alias::new(&lc), Alias::new(&rc)];
+    let mut values: Vec<sea_query::SimpleExpr> = vec![
+        generate_id(link.id_prefix()).into(),
+        left_id.into(),
+        right_id.into(),
+    ];
+    for (name, value) in &r.data {
+        if !link.extra_columns.iter().any(|c| &c.name == name) {
+            return Err(LinkError::UnknownColumn(
+                r.from_model.clone(),
+                r.to_model.clone(),
+                name.clone(),
+            ));
+        }
+        columns.push(Alias::new(name));
+        values.push(sea_query::SimpleExpr::Value(sql_value(value)));
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(Alias::new(&table))
+        .columns(columns)
+        .values(values)
+        .map_err(|e| DbError::Build(e.to_string()))?;
+    writes.push(insert.into());
+    Ok(writes)
 }
 
 /// Removes links.

@@ -10,7 +10,7 @@ use crate::framework::data::plan::{self, MigrationPlan};
 use crate::framework::data::snapshot::{self, SnapshotKind};
 use crate::framework::dml::{LinkDef, ModuleDef};
 
-use super::Registry;
+use super::{Registry, index_upgrade};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateModulesError {
@@ -70,6 +70,10 @@ async fn plan_all(db: &Database, registry: &Registry) -> Result<Planned, DbError
     })
 }
 
+fn soft_delete_change(table: &str) -> String {
+    format!("index only the soft-deleted rows of {table} by deleted_at")
+}
+
 /// Descriptions of the changes `medusa db migrate` would make.
 pub async fn pending_module_changes(
     db: &Database,
@@ -86,6 +90,9 @@ pub async fn pending_module_changes(
     {
         out.extend(plan.changes.iter().map(|c| c.description.clone()));
         out.extend(plan.blocked.iter().cloned());
+    }
+    for table in index_upgrade::outdated_soft_delete_indexes(db, registry).await? {
+        out.push(soft_delete_change(&table));
     }
     Ok(out)
 }
@@ -117,6 +124,7 @@ pub async fn migrate_modules(
     if !destructive.is_empty() && !allow_destructive {
         return Err(MigrateModulesError::Destructive(destructive));
     }
+    let outdated_indexes = index_upgrade::outdated_soft_delete_indexes(db, registry).await?;
     let mut report = ModuleMigrationReport::default();
     let mut tx = db.begin().await?;
     for plan in all_plans() {
@@ -127,6 +135,12 @@ pub async fn migrate_modules(
             tracing::info!(change = %change.description, "schema change applied");
             report.applied.push(change.description.clone());
         }
+    }
+    index_upgrade::rebuild_soft_delete_indexes(&mut tx, &outdated_indexes).await?;
+    for table in &outdated_indexes {
+        let change = soft_delete_change(table);
+        tracing::info!(%change, "schema change applied");
+        report.applied.push(change);
     }
     for (module, plan) in &planned.modules {
         if !plan.is_empty() || report.applied.is_empty() {

@@ -2,6 +2,7 @@
 //! and the links between them. Each module gets a service bound to its own
 //! models only; links and query are the only ways across.
 
+mod index_upgrade;
 mod migrate;
 mod registry;
 

@@ -2,6 +2,8 @@
 //! addresses, shipping methods, adjustments and tax lines, returns and their
 //! items, and the reasons customers give for returns.
 
+pub mod display_id;
+
 use crate::framework::dml::{ModelDef, ModuleDef};
 use crate::modules::common::{
     adjustment_model, shipping_method_model, tax_line_model, with_address_fields,
