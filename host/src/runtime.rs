@@ -86,7 +86,9 @@ impl Runtime {
             },
         );
         let workflows = WorkflowEngine::new(
-            WorkflowEnv::new(db.clone(), registry.clone()).with_audience(events.clone()),
+            WorkflowEnv::new(db.clone(), registry.clone())
+                .with_audience(events.clone())
+                .with_relaxed_commits(!config.database.durable_cart_edits),
         );
         crate::flows::register(&workflows);
         Self {

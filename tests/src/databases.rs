@@ -17,7 +17,11 @@ pub struct TestDatabase {
 }
 
 async fn connect(url: DatabaseUrl) -> Database {
-    let config = DatabaseConfig { url, pool_size: 8 };
+    let config = DatabaseConfig {
+        url,
+        pool_size: 8,
+        ..Default::default()
+    };
     let db = Database::connect(&config, true).await.expect("connect");
     db.migrate(|_| {}).await.expect("core migrations");
     db

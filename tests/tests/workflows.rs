@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use medusa_host::db::Database;
+use medusa_host::db::{ColumnKind, ColumnSpec, Database};
 use medusa_host::framework::workflows::{
-    ExecutionState, StepDef, StepState, WorkflowDef, WorkflowEngine, WorkflowError,
+    ExecutionState, StepContext, StepDef, StepError, StepFuture, StepOutput, StepState,
+    WorkflowDef, WorkflowEngine, WorkflowEnv, WorkflowError,
 };
 use medusa_tests::databases;
 use medusa_tests::ledger::{Behaviour, Write, engine, labels};
@@ -649,4 +650,68 @@ async fn a_one_step_run_is_journaled_done_in_its_step() {
         );
         assert_eq!(labels(&t.db, &engine.env().registry).await, ["only"]);
     }
+}
+
+/// A step answering `synchronous_commit` as its own transaction sees it.
+fn commit_setting<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        let mut select = sea_query::Query::select();
+        select.expr_as(
+            sea_query::Expr::cust("current_setting('synchronous_commit')"),
+            sea_query::Alias::new("setting"),
+        );
+        let column = ColumnSpec {
+            name: "setting".into(),
+            kind: ColumnKind::Text,
+        };
+        let rows = ctx
+            .exec()
+            .fetch(&select, &[column])
+            .await
+            .map_err(|e| StepError::new(e.to_string()))?;
+        Ok(StepOutput::new(
+            rows.first()
+                .and_then(|r| r.get("setting").cloned())
+                .unwrap_or_default(),
+        ))
+    })
+}
+
+#[tokio::test]
+async fn only_relaxed_workflows_commit_without_waiting_for_the_disk_where_allowed() {
+    let Some(t) = databases::postgres().await else {
+        return;
+    };
+    let setting_of = |relaxed_commits: bool, def: WorkflowDef| {
+        let db = t.db.clone();
+        async move {
+            let engine = WorkflowEngine::new(
+                WorkflowEnv::new(db, Arc::new(Default::default()))
+                    .with_relaxed_commits(relaxed_commits),
+            );
+            engine.register(def);
+            engine.run("setting", None, json!({})).await.unwrap().output
+        }
+    };
+    let step = || StepDef::func("setting", commit_setting, None);
+    let relaxed = || WorkflowDef::new("setting").step(step()).relaxed_commit();
+    let durable = || WorkflowDef::new("setting").step(step());
+    assert_eq!(setting_of(true, relaxed()).await, "off");
+    // And every pooled connection plans a statement once (generic plans).
+    let mut select = sea_query::Query::select();
+    select.expr_as(
+        sea_query::Expr::cust("current_setting('plan_cache_mode')"),
+        sea_query::Alias::new("mode"),
+    );
+    let column = ColumnSpec {
+        name: "mode".into(),
+        kind: ColumnKind::Text,
+    };
+    let rows = medusa_host::db::Exec::Db(&t.db)
+        .fetch(&select, &[column])
+        .await
+        .unwrap();
+    assert_eq!(rows[0]["mode"], "force_generic_plan");
+    assert_eq!(setting_of(true, durable()).await, "on");
+    assert_eq!(setting_of(false, relaxed()).await, "on");
 }

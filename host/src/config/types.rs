@@ -62,6 +62,14 @@ pub struct DatabaseConfig {
     pub url: DatabaseUrl,
     /// Maximum connections in the pool.
     pub pool_size: u32,
+    /// Whether cart edits (create a cart, change it, its items, shipping
+    /// method, payment collection and session) wait for PostgreSQL to flush
+    /// them to disk before answering. Off by default: an edit then answers
+    /// one disk flush sooner, and a database crash can lose the last
+    /// moments of cart edits, each whole, never half of one. Orders,
+    /// payments' authorization, customers, accounts and admin writes always
+    /// wait.
+    pub durable_cart_edits: bool,
 }
 
 impl Default for DatabaseConfig {
@@ -69,6 +77,7 @@ impl Default for DatabaseConfig {
         Self {
             url: DatabaseUrl::Sqlite(PathBuf::from("medusa.db")),
             pool_size: 16,
+            durable_cart_edits: false,
         }
     }
 }

@@ -69,6 +69,7 @@ mod tests {
         let config = crate::config::DatabaseConfig {
             url: crate::config::DatabaseUrl::SqliteMemory,
             pool_size: 1,
+            ..Default::default()
         };
         let db = Database::connect(&config, true).await.unwrap();
         let cache = CatalogueReads::new(10);

@@ -17,9 +17,16 @@ use medusa_tests::recorder::{Recorder, TickRecorder};
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let url = DatabaseUrl::parse(&args[1]).expect("database url");
-    let db = Database::connect(&DatabaseConfig { url, pool_size: 4 }, false)
-        .await
-        .expect("connect");
+    let db = Database::connect(
+        &DatabaseConfig {
+            url,
+            pool_size: 4,
+            ..Default::default()
+        },
+        false,
+    )
+    .await
+    .expect("connect");
     let redis = RedisUrl::parse(&args[2]).expect("redis url");
     let host = args[4].clone();
     let seconds: u64 = args[5].parse().expect("seconds");

@@ -29,9 +29,16 @@ fn workflow(crash_at: &str) -> WorkflowDef {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let url = DatabaseUrl::parse(&args[2]).expect("database url");
-    let db = Database::connect(&DatabaseConfig { url, pool_size: 4 }, true)
-        .await
-        .expect("connect");
+    let db = Database::connect(
+        &DatabaseConfig {
+            url,
+            pool_size: 4,
+            ..Default::default()
+        },
+        true,
+    )
+    .await
+    .expect("connect");
     db.migrate(|_| {}).await.expect("migrate");
     let engine = engine(&db).await;
     match args[1].as_str() {

@@ -2,6 +2,8 @@
 //! codes), line items, shipping method, payment collection and session, and
 //! completion. Each change refreshes the cart (adjustments, tax lines,
 //! payment amount) in its own step's transaction, and emits the spec's events.
+//! Every workflow but completion is a cart edit, with relaxed commits (see
+//! `[database] durable_cart_edits`); completion always waits for the disk.
 
 mod complete;
 pub mod pricing;
@@ -43,6 +45,7 @@ fn refreshed(id: &str, step: StepDef) -> WorkflowDef {
     WorkflowDef::new(id)
         .step(StepDef { handler, ..step })
         .returns(&step_id)
+        .relaxed_commit()
 }
 
 /// A cart change, then `refresh-cart` on the cart it reports (`{"id": cart_id}`).
@@ -128,16 +131,20 @@ pub fn workflows() -> Vec<WorkflowDef> {
                 Some(steps::undo_add_shipping_method),
             ),
         ),
-        WorkflowDef::new(CREATE_PAYMENT_COLLECTION).step(StepDef::func(
-            "create-payment-collection",
-            steps::create_payment_collection,
-            Some(steps::undo_create_payment_collection),
-        )),
-        WorkflowDef::new(CREATE_PAYMENT_SESSION).step(StepDef::func(
-            "create-payment-session",
-            steps::create_payment_session,
-            Some(steps::undo_create_payment_session),
-        )),
+        WorkflowDef::new(CREATE_PAYMENT_COLLECTION)
+            .step(StepDef::func(
+                "create-payment-collection",
+                steps::create_payment_collection,
+                Some(steps::undo_create_payment_collection),
+            ))
+            .relaxed_commit(),
+        WorkflowDef::new(CREATE_PAYMENT_SESSION)
+            .step(StepDef::func(
+                "create-payment-session",
+                steps::create_payment_session,
+                Some(steps::undo_create_payment_session),
+            ))
+            .relaxed_commit(),
         complete::workflow(),
     ]
 }

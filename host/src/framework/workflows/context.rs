@@ -21,6 +21,11 @@ pub struct WorkflowEnv {
     /// Who handles the events steps emit; without one every event waits
     /// for the dispatcher.
     pub audience: Option<Arc<dyn Audience>>,
+    /// Whether workflows marked [`relaxed_commit`] may commit without
+    /// waiting for the disk (`[database] durable_cart_edits = false`).
+    ///
+    /// [`relaxed_commit`]: super::WorkflowDef::relaxed_commit
+    pub relaxed_commits: bool,
 }
 
 impl WorkflowEnv {
@@ -31,6 +36,27 @@ impl WorkflowEnv {
             registry,
             query,
             audience: None,
+            relaxed_commits: false,
+        }
+    }
+
+    /// The same environment, letting workflows marked
+    /// [`relaxed_commit`](super::WorkflowDef::relaxed_commit) commit without
+    /// waiting for the disk.
+    pub fn with_relaxed_commits(mut self, relaxed: bool) -> Self {
+        self.relaxed_commits = relaxed;
+        self
+    }
+
+    /// A transaction for a step of `def`.
+    pub(super) async fn begin_for(
+        &self,
+        def: &super::WorkflowDef,
+    ) -> Result<Transaction, crate::db::DbError> {
+        if self.relaxed_commits && def.relaxed_commit {
+            self.db.begin_relaxed().await
+        } else {
+            self.db.begin().await
         }
     }
 

@@ -95,6 +95,9 @@ pub struct WorkflowDef {
     pub nodes: Vec<Node>,
     /// The step whose output is the workflow's result (default: the last one).
     pub result_step: Option<String>,
+    /// Its transactions may commit without waiting for the disk (see
+    /// [`WorkflowDef::relaxed_commit`]).
+    pub relaxed_commit: bool,
 }
 
 impl WorkflowDef {
@@ -103,6 +106,7 @@ impl WorkflowDef {
             id: id.to_owned(),
             nodes: Vec::new(),
             result_step: None,
+            relaxed_commit: false,
         }
     }
 
@@ -132,6 +136,18 @@ impl WorkflowDef {
 
     pub fn hook(mut self, name: &str) -> Self {
         self.nodes.push(Node::Hook(name.to_owned()));
+        self
+    }
+
+    /// Lets the runs' transactions commit without waiting for the database
+    /// to flush them to disk, where the host allows it
+    /// ([`WorkflowEnv::relaxed_commits`]): for writes a customer simply
+    /// makes again if a database crash loses them, never for orders,
+    /// payments or accounts. Each run stays all or nothing.
+    ///
+    /// [`WorkflowEnv::relaxed_commits`]: super::WorkflowEnv::relaxed_commits
+    pub fn relaxed_commit(mut self) -> Self {
+        self.relaxed_commit = true;
         self
     }
 

@@ -476,7 +476,7 @@ impl WorkflowEngine {
                 attempt,
                 env: self.env.clone(),
                 tx: if step.handler.transactional() {
-                    Some(self.env.db.begin().await?)
+                    Some(self.env.begin_for(def).await?)
                 } else {
                     None
                 },

@@ -34,18 +34,28 @@ pub fn add_columns(
         .collect()
 }
 
+/// Writes `text` between `quote`s, doubling any `quote` inside (without
+/// allocating when there is none, as for every name a model has).
+fn enclosed(sql: &mut String, text: &str, quote: char) {
+    sql.push(quote);
+    for (i, part) in text.split(quote).enumerate() {
+        if i > 0 {
+            sql.push(quote);
+            sql.push(quote);
+        }
+        sql.push_str(part);
+    }
+    sql.push(quote);
+}
+
 /// Writes `"identifier"`.
 fn quoted(sql: &mut String, identifier: &str) {
-    sql.push('"');
-    sql.push_str(&identifier.replace('"', "\"\""));
-    sql.push('"');
+    enclosed(sql, identifier, '"');
 }
 
 /// Writes `'text'`.
 fn literal(sql: &mut String, text: &str) {
-    sql.push('\'');
-    sql.push_str(&text.replace('\'', "''"));
-    sql.push('\'');
+    enclosed(sql, text, '\'');
 }
 
 /// Writes `"alias"."column"`.
@@ -193,6 +203,15 @@ mod tests {
     use super::super::plan;
     use super::*;
     use crate::framework::dml::ModelDef;
+
+    #[test]
+    fn names_and_texts_are_enclosed_with_their_quotes_doubled() {
+        let mut sql = String::new();
+        quoted(&mut sql, "plain");
+        literal(&mut sql, "it's");
+        quoted(&mut sql, "a\"b");
+        assert_eq!(sql, r#""plain"'it''s'"a""b""#);
+    }
     use crate::framework::query::fields::FieldTree;
 
     #[test]
