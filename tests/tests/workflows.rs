@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use medusa_host::db::{ColumnKind, ColumnSpec, Database};
+use medusa_host::db::{ColumnKind, ColumnSpec, Database, DbError, Exec};
 use medusa_host::framework::workflows::{
     ExecutionState, StepContext, StepDef, StepError, StepFuture, StepOutput, StepState,
     WorkflowDef, WorkflowEngine, WorkflowEnv, WorkflowError,
@@ -652,28 +652,31 @@ async fn a_one_step_run_is_journaled_done_in_its_step() {
     }
 }
 
+/// A PostgreSQL setting as `exec`'s session (or transaction) sees it.
+async fn current_setting(exec: &mut Exec<'_>, name: &str) -> Result<Value, DbError> {
+    let mut select = sea_query::Query::select();
+    select.expr_as(
+        sea_query::Expr::cust_with_values("current_setting($1)", [name]),
+        sea_query::Alias::new("setting"),
+    );
+    let column = ColumnSpec {
+        name: "setting".into(),
+        kind: ColumnKind::Text,
+    };
+    let rows = exec.fetch(&select, &[column]).await?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.get("setting").cloned())
+        .unwrap_or_default())
+}
+
 /// A step answering `synchronous_commit` as its own transaction sees it.
 fn commit_setting<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
     Box::pin(async move {
-        let mut select = sea_query::Query::select();
-        select.expr_as(
-            sea_query::Expr::cust("current_setting('synchronous_commit')"),
-            sea_query::Alias::new("setting"),
-        );
-        let column = ColumnSpec {
-            name: "setting".into(),
-            kind: ColumnKind::Text,
-        };
-        let rows = ctx
-            .exec()
-            .fetch(&select, &[column])
+        let setting = current_setting(&mut ctx.exec(), "synchronous_commit")
             .await
             .map_err(|e| StepError::new(e.to_string()))?;
-        Ok(StepOutput::new(
-            rows.first()
-                .and_then(|r| r.get("setting").cloned())
-                .unwrap_or_default(),
-        ))
+        Ok(StepOutput::new(setting))
     })
 }
 
@@ -697,21 +700,9 @@ async fn only_relaxed_workflows_commit_without_waiting_for_the_disk_where_allowe
     let relaxed = || WorkflowDef::new("setting").step(step()).relaxed_commit();
     let durable = || WorkflowDef::new("setting").step(step());
     assert_eq!(setting_of(true, relaxed()).await, "off");
-    // And every pooled connection plans a statement once (generic plans).
-    let mut select = sea_query::Query::select();
-    select.expr_as(
-        sea_query::Expr::cust("current_setting('plan_cache_mode')"),
-        sea_query::Alias::new("mode"),
-    );
-    let column = ColumnSpec {
-        name: "mode".into(),
-        kind: ColumnKind::Text,
-    };
-    let rows = medusa_host::db::Exec::Db(&t.db)
-        .fetch(&select, &[column])
-        .await
-        .unwrap();
-    assert_eq!(rows[0]["mode"], "force_generic_plan");
     assert_eq!(setting_of(true, durable()).await, "on");
     assert_eq!(setting_of(false, relaxed()).await, "on");
+    // And every pooled connection plans a statement once (generic plans).
+    let mode = current_setting(&mut Exec::Db(&t.db), "plan_cache_mode").await;
+    assert_eq!(mode.unwrap(), "force_generic_plan");
 }
