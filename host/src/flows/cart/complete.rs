@@ -306,10 +306,10 @@ fn add_children(
     let mut taxes = Vec::new();
     let mut adjustments = Vec::new();
     for (cart_row, id) in parents.iter().zip(ids) {
-        let of = |key: &str| cart_row[key].as_array().cloned().unwrap_or_default();
-        taxes.extend(child_rows(of("tax_lines").iter(), &TAX_FIELDS, parent, id));
+        let of = |key: &str| cart_row[key].as_array().into_iter().flatten();
+        taxes.extend(child_rows(of("tax_lines"), &TAX_FIELDS, parent, id));
         adjustments.extend(child_rows(
-            of("adjustments").iter(),
+            of("adjustments"),
             &ADJUSTMENT_FIELDS,
             parent,
             id,
@@ -372,7 +372,8 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         )?;
         writes.push(insert.into());
         let order_id = order_ids.first().cloned().unwrap_or_default();
-        let items: Vec<Value> = cart["items"].as_array().cloned().unwrap_or_default();
+        let list = |key: &str| cart[key].as_array().map(Vec::as_slice).unwrap_or_default();
+        let items = list("items");
         let rows = child_rows(items.iter(), &LINE_FIELDS, "order_id", &order_id);
         let line_ids = insert_into(&mut writes, &orders, dialect, "order_line_item", &rows)?;
         let tables = (
@@ -380,7 +381,7 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             "order_line_item_adjustment",
             "item_id",
         );
-        add_children(&mut writes, &orders, dialect, &items, &line_ids, tables)?;
+        add_children(&mut writes, &orders, dialect, items, &line_ids, tables)?;
         // The stock reserved for a cart line is held for its order line.
         let reservations: Vec<Row> = reserved
             .iter()
@@ -399,10 +400,7 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             "reservation_item",
             &reservations,
         )?;
-        let methods: Vec<Value> = cart["shipping_methods"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let methods = list("shipping_methods");
         let rows = child_rows(
             methods.iter(),
             &SHIPPING_METHOD_FIELDS,
@@ -421,7 +419,7 @@ fn create_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             "order_shipping_method_adjustment",
             "shipping_method_id",
         );
-        add_children(&mut writes, &orders, dialect, &methods, &method_ids, tables)?;
+        add_children(&mut writes, &orders, dialect, methods, &method_ids, tables)?;
         match exec.write_all(writes).await.map_err(ServiceError::from) {
             Ok(()) => {}
             // Another order took this display id: the chain runs again.

@@ -53,47 +53,22 @@ pub async fn refresh(
             method_adjustments.push(row);
         }
     }
-    let children = |list, key, fk, model| Children {
-        list,
-        key,
-        fk,
-        model,
-    };
-    let item_adjustments_of = children(
-        "items",
-        "adjustments",
-        "item_id",
-        "cart_line_item_adjustment",
-    );
     sync(
         exec,
         &cart_svc,
         &mut cart,
-        &item_adjustments_of,
+        &ITEM_ADJUSTMENTS,
         item_adjustments,
     )
     .await?;
-    let method_adjustments_of = children(
-        "shipping_methods",
-        "adjustments",
-        "shipping_method_id",
-        "cart_shipping_method_adjustment",
-    );
     sync(
         exec,
         &cart_svc,
         &mut cart,
-        &method_adjustments_of,
+        &METHOD_ADJUSTMENTS,
         method_adjustments,
     )
     .await?;
-    let item_taxes = children("items", "tax_lines", "item_id", "cart_line_item_tax_line");
-    let method_taxes = children(
-        "shipping_methods",
-        "tax_lines",
-        "shipping_method_id",
-        "cart_shipping_method_tax_line",
-    );
     // Without a shipping country there are no tax lines.
     let mut taxes = (Vec::new(), Vec::new());
     let country = cart["shipping_address"]["country_code"]
@@ -130,10 +105,10 @@ pub async fn refresh(
             })
             .collect()
         };
-        taxes = (wanted(&item_taxes), wanted(&method_taxes));
+        taxes = (wanted(&ITEM_TAXES), wanted(&METHOD_TAXES));
     }
-    sync(exec, &cart_svc, &mut cart, &item_taxes, taxes.0).await?;
-    sync(exec, &cart_svc, &mut cart, &method_taxes, taxes.1).await?;
+    sync(exec, &cart_svc, &mut cart, &ITEM_TAXES, taxes.0).await?;
+    sync(exec, &cart_svc, &mut cart, &METHOD_TAXES, taxes.1).await?;
     // The cart as a fresh read would show it, without reading it again.
     if let Value::Object(map) = &mut cart {
         crate::modules::totals::with_totals(map);
@@ -169,6 +144,31 @@ struct Children {
     fk: &'static str,
     model: &'static str,
 }
+
+const ITEM_ADJUSTMENTS: Children = Children {
+    list: "items",
+    key: "adjustments",
+    fk: "item_id",
+    model: "cart_line_item_adjustment",
+};
+const METHOD_ADJUSTMENTS: Children = Children {
+    list: "shipping_methods",
+    key: "adjustments",
+    fk: "shipping_method_id",
+    model: "cart_shipping_method_adjustment",
+};
+const ITEM_TAXES: Children = Children {
+    list: "items",
+    key: "tax_lines",
+    fk: "item_id",
+    model: "cart_line_item_tax_line",
+};
+const METHOD_TAXES: Children = Children {
+    list: "shipping_methods",
+    key: "tax_lines",
+    fk: "shipping_method_id",
+    model: "cart_shipping_method_tax_line",
+};
 
 /// Whether the stored `row` already says what `wanted` says (numbers
 /// compare by value: a stored 19.0 is a wanted 19).

@@ -375,16 +375,7 @@ impl WorkflowEngine {
         if let Some(insert) = self.env.release(records.iter().flat_map(|r| &r.events))? {
             writes.push(insert.into());
         }
-        writes.push(
-            journal::finish_statement(
-                execution_id,
-                ExecutionState::Done,
-                output,
-                &Value::Null,
-                dialect,
-            )?
-            .into(),
-        );
+        writes.push(journal::done_statement(execution_id, output, dialect)?.into());
         let mut tx = self.env.db.begin().await?;
         Exec::Tx(&mut tx).write_all(writes).await?;
         tx.commit().await
@@ -560,14 +551,7 @@ impl WorkflowEngine {
                         }
                         if !journal_at_end {
                             writes.push(
-                                journal::finish_statement(
-                                    execution_id,
-                                    ExecutionState::Done,
-                                    output,
-                                    &Value::Null,
-                                    dialect,
-                                )?
-                                .into(),
+                                journal::done_statement(execution_id, output, dialect)?.into(),
                             );
                         }
                     }

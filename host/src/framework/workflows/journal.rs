@@ -281,6 +281,21 @@ pub(super) fn finish_statement(
     Ok(update)
 }
 
+/// [`finish_statement`] for an execution done with `output`.
+pub(super) fn done_statement(
+    execution_id: &str,
+    output: &Value,
+    dialect: Dialect,
+) -> Result<UpdateStatement, DbError> {
+    finish_statement(
+        execution_id,
+        ExecutionState::Done,
+        output,
+        &Value::Null,
+        dialect,
+    )
+}
+
 /// Marks an execution alive.
 pub(super) async fn heartbeat(db: &Database, execution_id: &str) -> Result<(), DbError> {
     let set: Map<String, Value> = [("heartbeat_at".to_owned(), now_value())]
