@@ -3,7 +3,8 @@
 log (RUST_LOG=sqlx::query=debug, JSON lines), after warm-up checkouts.
 
 usage: [VERBOSE=N] statements.py BASE_URL PUBLISHABLE_KEY HOST_LOG
-The event dispatcher's idle polls (outbox and delivery reads) are left out.
+Each call's line also sums the time sqlx measured for its statements
+(round trip included). The event dispatcher's idle polls (outbox and delivery reads) are left out.
 """
 import http.client
 import json
@@ -37,9 +38,10 @@ def statements():
         for line in f:
             if '"sqlx::query"' not in line:
                 continue
-            sql = json.loads(line).get("db.statement") or ""
+            entry = json.loads(line)
+            sql = entry.get("db.statement") or ""
             if not any(p in sql for p in POLLS):
-                out.append(" ".join(sql.split()))
+                out.append((" ".join(sql.split()), entry.get("elapsed_secs", 0.0) * 1000))
     return out
 
 
@@ -55,10 +57,11 @@ def step(name, method, path, body=None):
     global seen, total
     out = call(method, path, body)
     now = statements()
-    print(f"{name:20} {len(now) - seen:3}")
+    spent = sum(ms for _, ms in now[seen:])
+    print(f"{name:20} {len(now) - seen:3}   {spent:6.2f} ms in sqlx")
     if VERBOSE:
-        for sql in now[seen:]:
-            print(f"    {sql[:VERBOSE]}")
+        for sql, ms in now[seen:]:
+            print(f"    {ms:6.3f} ms  {sql[:VERBOSE]}")
     total += len(now) - seen
     seen = len(now)
     return out
