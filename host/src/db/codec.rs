@@ -21,6 +21,10 @@ pub enum ColumnKind {
     Boolean,
     Decimal,
     Json,
+    /// A JSON document kept as text: written often, read back whole and
+    /// rarely (the workflow journal). PostgreSQL stores it without parsing
+    /// it into `jsonb` first.
+    Document,
     Timestamp,
 }
 
@@ -106,6 +110,7 @@ pub fn encode(value: &Value, kind: ColumnKind, dialect: Dialect) -> Result<SqlVa
                 Dialect::Sqlite => SqlValue::Double(None),
             },
             ColumnKind::Json => SqlValue::Json(None),
+            ColumnKind::Document => SqlValue::String(None),
             ColumnKind::Timestamp => match dialect {
                 Dialect::Postgres => SqlValue::ChronoDateTimeUtc(None),
                 Dialect::Sqlite => SqlValue::String(None),
@@ -147,6 +152,7 @@ pub fn encode(value: &Value, kind: ColumnKind, dialect: Dialect) -> Result<SqlVa
             }
         }
         ColumnKind::Json => SqlValue::Json(Some(Box::new(value.clone()))),
+        ColumnKind::Document => SqlValue::String(Some(Box::new(value.to_string()))),
         ColumnKind::Timestamp => {
             let ts = parse_timestamp(value).ok_or_else(|| fail("an ISO-8601 date-time"))?;
             match dialect {
@@ -190,7 +196,7 @@ pub fn decode_sqlite(
                 .and_then(Decimal::from_f64_retain)
                 .map(|d| decimal_to_json(d.round_dp(12))),
             ColumnKind::Boolean => row.try_get::<Option<bool>, _>(i)?.map(Value::Bool),
-            ColumnKind::Json => row
+            ColumnKind::Json | ColumnKind::Document => row
                 .try_get::<Option<String>, _>(i)?
                 .map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s))),
         };
@@ -213,6 +219,9 @@ pub fn decode_postgres(
             ColumnKind::Decimal => row.try_get::<Option<Decimal>, _>(i)?.map(decimal_to_json),
             ColumnKind::Boolean => row.try_get::<Option<bool>, _>(i)?.map(Value::Bool),
             ColumnKind::Json => row.try_get::<Option<Value>, _>(i)?,
+            ColumnKind::Document => row
+                .try_get::<Option<String>, _>(i)?
+                .map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s))),
             ColumnKind::Timestamp => row
                 .try_get::<Option<DateTime<Utc>>, _>(i)?
                 .map(|ts| Value::String(format_timestamp(ts))),
@@ -226,6 +235,21 @@ pub fn decode_postgres(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_document_is_written_as_its_json_text() {
+        let doc = json!({ "cart": { "id": "cart_1", "total": 19.5 } });
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            assert_eq!(
+                encode(&doc, ColumnKind::Document, dialect),
+                Ok(SqlValue::String(Some(Box::new(doc.to_string()))))
+            );
+            assert_eq!(
+                encode(&Value::Null, ColumnKind::Document, dialect),
+                Ok(SqlValue::String(None))
+            );
+        }
+    }
 
     #[test]
     fn strings_from_query_strings_are_coerced() {
