@@ -179,6 +179,34 @@ async fn an_older_soft_delete_index_over_every_row_is_rebuilt_once() {
 }
 
 #[tokio::test]
+async fn a_link_table_made_without_its_left_index_gets_it_once() {
+    for t in databases::all().await {
+        let db = &t.db;
+        setup(db).await;
+        // Versions before this one indexed a link table's left column only
+        // in its unique index over live rows.
+        let mut tx = db.begin().await.unwrap();
+        tx.execute_raw(r#"DROP INDEX "IDX_blog_post_people_author_post_id""#, &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let change = "index blog_post_people_author by post_id";
+        let pending = pending_module_changes(db, &registry()).await.unwrap();
+        assert_eq!(pending, [change], "{}", t.name);
+        let report = migrate_modules(db, &registry(), false).await.unwrap();
+        assert_eq!(report.applied, [change], "{}", t.name);
+        let pending = pending_module_changes(db, &registry()).await.unwrap();
+        assert!(pending.is_empty(), "{}: {pending:?}", t.name);
+        // The index is back: dropping it again succeeds.
+        let mut tx = db.begin().await.unwrap();
+        tx.execute_raw(r#"DROP INDEX "IDX_blog_post_people_author_post_id""#, &[])
+            .await
+            .unwrap();
+        drop(tx);
+    }
+}
+
+#[tokio::test]
 async fn generic_service_crud_filters_and_pagination() {
     for t in databases::all().await {
         let registry = setup(&t.db).await;

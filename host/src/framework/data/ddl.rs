@@ -235,6 +235,9 @@ pub fn create_link(link: &LinkDef, dialect: Dialect) -> Vec<String> {
             cols.join(",\n  ")
         ),
         index(&table, &[&left, &right], true),
+        // Replacing or dismissing a row's links finds them by one side,
+        // soft-deleted or not: the unique index above holds live rows only.
+        index(&table, &[&left], false),
         index(&table, &[&right], false),
         soft_delete_index(&table),
     ]

@@ -70,10 +70,6 @@ async fn plan_all(db: &Database, registry: &Registry) -> Result<Planned, DbError
     })
 }
 
-fn soft_delete_change(table: &str) -> String {
-    format!("index only the soft-deleted rows of {table} by deleted_at")
-}
-
 /// Descriptions of the changes `medusa db migrate` would make.
 pub async fn pending_module_changes(
     db: &Database,
@@ -91,8 +87,8 @@ pub async fn pending_module_changes(
         out.extend(plan.changes.iter().map(|c| c.description.clone()));
         out.extend(plan.blocked.iter().cloned());
     }
-    for table in index_upgrade::outdated_soft_delete_indexes(db, registry).await? {
-        out.push(soft_delete_change(&table));
+    for upgrade in index_upgrade::pending(db, registry).await? {
+        out.push(upgrade.description);
     }
     Ok(out)
 }
@@ -124,7 +120,7 @@ pub async fn migrate_modules(
     if !destructive.is_empty() && !allow_destructive {
         return Err(MigrateModulesError::Destructive(destructive));
     }
-    let outdated_indexes = index_upgrade::outdated_soft_delete_indexes(db, registry).await?;
+    let index_upgrades = index_upgrade::pending(db, registry).await?;
     let mut report = ModuleMigrationReport::default();
     let mut tx = db.begin().await?;
     for plan in all_plans() {
@@ -136,11 +132,10 @@ pub async fn migrate_modules(
             report.applied.push(change.description.clone());
         }
     }
-    index_upgrade::rebuild_soft_delete_indexes(&mut tx, &outdated_indexes).await?;
-    for table in &outdated_indexes {
-        let change = soft_delete_change(table);
-        tracing::info!(%change, "schema change applied");
-        report.applied.push(change);
+    index_upgrade::apply(&mut tx, &index_upgrades).await?;
+    for upgrade in index_upgrades {
+        tracing::info!(change = %upgrade.description, "schema change applied");
+        report.applied.push(upgrade.description);
     }
     for (module, plan) in &planned.modules {
         if !plan.is_empty() || report.applied.is_empty() {
