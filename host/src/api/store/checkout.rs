@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::carts::{cart_response, run};
+use super::carts::run;
 use crate::api::envelope;
 use crate::api::error::ApiError;
 use crate::api::json::ApiJson;
@@ -27,7 +27,8 @@ pub async fn list_shipping_options(
         .param("cart_id")
         .ok_or_else(|| ApiError::invalid_data("Invalid request: Field 'cart_id' is required"))?;
     let is_return = q.param("is_return").as_deref() == Some("true");
-    let cart = cart_response(&state, &cart_id, None).await?;
+    let cart =
+        flows::shipping_cart(&mut Exec::Db(state.db()), &state.runtime().query, &cart_id).await?;
     let options = flows::options_for_cart(
         &mut Exec::Db(state.db()),
         &state.runtime().query,
@@ -53,7 +54,12 @@ pub async fn calculate_shipping_option(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Calculate>,
 ) -> Result<Json<Value>, ApiError> {
-    let cart = cart_response(&state, &body.cart_id, None).await?;
+    let cart = flows::shipping_cart(
+        &mut Exec::Db(state.db()),
+        &state.runtime().query,
+        &body.cart_id,
+    )
+    .await?;
     let options = flows::options_for_cart(
         &mut Exec::Db(state.db()),
         &state.runtime().query,
@@ -99,6 +105,15 @@ pub async fn list_payment_providers(
     Ok(envelope::list("payment_providers", providers, count, 0, 50))
 }
 
+/// The collection a payment workflow answered (`{id, collection?}`): as it
+/// reported it, or read when it did not.
+async fn collection_of(state: &AppState, mut out: Value) -> Result<Value, ApiError> {
+    match out.get_mut("collection").map(Value::take) {
+        Some(collection @ Value::Object(_)) => Ok(collection),
+        _ => collection_response(state, out["id"].as_str().unwrap_or_default()).await,
+    }
+}
+
 async fn collection_response(state: &AppState, id: &str) -> Result<Value, ApiError> {
     read::one(
         state,
@@ -130,7 +145,7 @@ pub async fn create_payment_collection(
     .await?;
     Ok(envelope::one(
         "payment_collection",
-        collection_response(&state, out["id"].as_str().unwrap_or_default()).await?,
+        collection_of(&state, out).await?,
     ))
 }
 
@@ -149,9 +164,9 @@ pub async fn create_payment_session(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewSession>,
 ) -> Result<Json<Value>, ApiError> {
-    run(&state, flows::CREATE_PAYMENT_SESSION, json!({ "collection_id": id, "provider_id": body.provider_id, "context": body.context, "data": body.data })).await?;
+    let out = run(&state, flows::CREATE_PAYMENT_SESSION, json!({ "collection_id": id, "provider_id": body.provider_id, "context": body.context, "data": body.data })).await?;
     Ok(envelope::one(
         "payment_collection",
-        collection_response(&state, &id).await?,
+        collection_of(&state, out).await?,
     ))
 }

@@ -17,9 +17,11 @@ pub mod taxes;
 
 pub use complete::COMPLETE_CART;
 pub use read::{CART_FIELDS, attach_variants, load_cart};
-pub use shipping::options_for_cart;
+pub use shipping::{options_for_cart, shipping_cart};
 
 use std::sync::Arc;
+
+use serde_json::Value;
 
 use crate::framework::workflows::{
     CompensateContext, StepContext, StepDef, StepFuture, StepHandler, StepOutput, WorkflowDef,
@@ -49,6 +51,8 @@ fn refreshed(id: &str, step: StepDef) -> WorkflowDef {
 }
 
 /// A cart change, then `refresh-cart` on the cart it reports (`{"id": cart_id}`).
+/// A step that read the whole cart and knows what it changed may report
+/// the cart as it is now under `cart`, which saves reading it again.
 struct Refreshed {
     inner: Arc<dyn StepHandler>,
 }
@@ -56,14 +60,24 @@ struct Refreshed {
 impl StepHandler for Refreshed {
     fn invoke<'a>(&'a self, ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         Box::pin(async move {
-            let changed = self.inner.invoke(ctx).await?;
-            let cart_id = changed.output["id"]
-                .as_str()
-                .or_else(|| changed.output["cart_id"].as_str())
-                .unwrap_or_default()
-                .to_owned();
+            let mut changed = self.inner.invoke(ctx).await?;
             let env = ctx.env();
-            let cart = refresh::refresh(&mut ctx.exec(), &env, &cart_id).await?;
+            let read = changed
+                .output
+                .as_object_mut()
+                .and_then(|o| o.remove("cart"))
+                .filter(Value::is_object);
+            let cart = match read {
+                Some(cart) => refresh::refresh_read(&mut ctx.exec(), &env, cart).await?,
+                None => {
+                    let cart_id = changed.output["id"]
+                        .as_str()
+                        .or_else(|| changed.output["cart_id"].as_str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    refresh::refresh(&mut ctx.exec(), &env, &cart_id).await?
+                }
+            };
             Ok(StepOutput {
                 output: cart,
                 compensate_input: changed.compensate_input,

@@ -29,12 +29,21 @@ pub async fn refresh(
     env: &WorkflowEnv,
     cart_id: &str,
 ) -> Result<Value, StepError> {
+    let cart = load_cart(exec, &env.query, cart_id).await?;
+    refresh_read(exec, env, cart).await
+}
+
+/// [`refresh`] of a cart already read in this transaction, as a read would
+/// show it now (a step that read the cart and knows what it changed).
+pub async fn refresh_read(
+    exec: &mut Exec<'_>,
+    env: &WorkflowEnv,
+    mut cart: Value,
+) -> Result<Value, StepError> {
     let cart_svc = env
         .registry
         .service("cart")
         .ok_or_else(|| StepError::new("no cart module"))?;
-    let cart = load_cart(exec, &env.query, cart_id).await?;
-    let mut cart = cart;
     let active = promotions::candidates(exec, env, &mut cart).await?;
     let adjustments = compute_adjustments(&cart, &active);
     let applied = adjustments.iter().map(|a| a.promotion_id.clone()).collect();

@@ -7,12 +7,51 @@ use serde_json::{Value, json};
 
 use crate::db::Exec;
 use crate::db::catalogue_reads::CatalogueReads;
+use crate::framework::data::ServiceError;
 use crate::framework::query::fields::FieldTree;
-use crate::framework::query::{GraphRequest, Query};
+use crate::framework::query::{GraphRequest, Query, QueryError};
 use crate::framework::workflows::StepError;
 use crate::modules::pricing::{PricingContext, calculate_prices};
 
-/// The options available to `cart` (a loaded cart), each with `amount`.
+/// What [`options_for_cart`] reads of a cart: its channel, currency, region
+/// and shipping country (a narrow read, not the whole cart with totals).
+pub async fn shipping_cart(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    id: &str,
+) -> Result<Value, ServiceError> {
+    let request = GraphRequest {
+        entity: "cart".into(),
+        fields: FieldTree::from_paths([
+            "id",
+            "sales_channel_id",
+            "currency_code",
+            "region_id",
+            "shipping_address.country_code",
+        ]),
+        filters: json!({ "id": id }),
+        ..Default::default()
+    };
+    let found = query
+        .graph(exec, &request)
+        .await
+        .map_err(|e| match e {
+            QueryError::Service(s) => s,
+            other => ServiceError::InvalidData(other.to_string()),
+        })?
+        .data
+        .into_iter()
+        .next();
+    found
+        .map(Value::Object)
+        .ok_or_else(|| ServiceError::NotFound {
+            entity: "Cart".into(),
+            id: id.to_owned(),
+        })
+}
+
+/// The options available to `cart` (a loaded cart, or at least what
+/// [`shipping_cart`] reads of one), each with `amount`.
 pub async fn options_for_cart(
     exec: &mut Exec<'_>,
     query: &Query,

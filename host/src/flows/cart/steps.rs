@@ -461,7 +461,7 @@ pub fn add_shipping_method<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepO
         let cart_id = text(&input["cart_id"]).unwrap_or_default();
         let option_id = required(&input, "option_id")?;
         let mut exec = ctx.exec();
-        let cart = load_cart(&mut exec, &env.query, &cart_id).await?;
+        let mut cart = load_cart(&mut exec, &env.query, &cart_id).await?;
         check_open(&cart)?;
         let options = options_for_cart(&mut exec, &env.query, &cart, false).await?;
         let option = options
@@ -492,9 +492,18 @@ pub fn add_shipping_method<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepO
             .iter()
             .map(|m| json!({ "id": m["id"], "cart_id": cart_id, "name": m["name"], "amount": m["amount"], "is_tax_inclusive": m["is_tax_inclusive"], "shipping_option_id": m["shipping_option_id"], "data": m["data"] }))
             .collect();
-        Ok(StepOutput::new(json!({ "id": cart_id })).compensate_with(
-            json!({ "created": created.first().map(|c| c["id"].clone()), "previous": kept }),
-        ))
+        let undo = json!({ "created": created.first().map(|c| c["id"].clone()), "previous": kept });
+        // The cart as a read would show it now: the new method, with no tax
+        // lines or adjustments yet (the refresh adds them).
+        cart["shipping_methods"] = created
+            .into_iter()
+            .map(|mut method| {
+                method.insert("tax_lines".into(), json!([]));
+                method.insert("adjustments".into(), json!([]));
+                Value::Object(method)
+            })
+            .collect();
+        Ok(StepOutput::new(json!({ "id": cart_id, "cart": cart })).compensate_with(undo))
     })
 }
 
@@ -537,7 +546,7 @@ pub fn create_payment_collection<'a>(ctx: &'a mut StepContext) -> StepFuture<'a,
         let row = obj(
             json!({ "currency_code": cart["currency_code"], "amount": cart["total"], "region_id": cart["region_id"] }),
         );
-        let created = svc(&env, "payment")?
+        let mut created = svc(&env, "payment")?
             .create(&mut exec, "payment_collection", vec![row])
             .await?
             .remove(0);
@@ -549,7 +558,11 @@ pub fn create_payment_collection<'a>(ctx: &'a mut StepContext) -> StepFuture<'a,
         )
         .await
         .map_err(link_err)?;
-        Ok(StepOutput::new(json!({ "id": id })).compensate_with(json!({ "id": id })))
+        // The collection as a read would show it: nothing paid yet.
+        created.insert("payment_sessions".into(), json!([]));
+        created.insert("payments".into(), json!([]));
+        Ok(StepOutput::new(json!({ "id": id, "collection": created }))
+            .compensate_with(json!({ "id": id })))
     })
 }
 
@@ -582,7 +595,7 @@ pub fn create_payment_session<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, St
         let provider = required(&input, "provider_id")?;
         let payment = svc(&env, "payment")?;
         let mut exec = ctx.exec();
-        let collection = payment
+        let mut collection = payment
             .retrieve(
                 &mut exec,
                 "payment_collection",
@@ -590,6 +603,7 @@ pub fn create_payment_session<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, St
                 Some(&crate::framework::query::fields::FieldTree::from_paths([
                     "*",
                     "payment_sessions.*",
+                    "payments.*",
                 ])),
             )
             .await?;
@@ -623,8 +637,13 @@ pub fn create_payment_session<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, St
             .create(&mut exec, "payment_session", vec![row])
             .await?
             .remove(0);
-        Ok(StepOutput::new(json!({ "id": collection_id }))
-            .compensate_with(json!({ "id": created["id"] })))
+        let undo = json!({ "id": created["id"] });
+        // The collection as a read would show it now: the one new session.
+        collection.insert("payment_sessions".into(), json!([created]));
+        Ok(
+            StepOutput::new(json!({ "id": collection_id, "collection": collection }))
+                .compensate_with(undo),
+        )
     })
 }
 
