@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use medusa_host::db::{Database, Exec};
 use medusa_host::framework::data::{FindOptions, OrderBy, ServiceError};
-use medusa_host::framework::dml::{LinkDef, LinkSide, ModelDef, ModuleDef};
+use medusa_host::framework::dml::{FieldKind, LinkDef, LinkSide, ModelDef, ModuleDef};
 use medusa_host::framework::links::{self, LinkRef};
 use medusa_host::framework::modules::{
     MigrateModulesError, Registry, migrate_modules, pending_module_changes,
@@ -596,10 +596,24 @@ async fn relations_read_in_one_statement_match_one_statement_per_relation() {
             .await
             .unwrap();
         let tags = blog
-            .create(&mut exec, "tag", vec![obj(json!({"value": "x"}))])
+            .create(
+                &mut exec,
+                "tag",
+                vec![
+                    obj(json!({"value": "x"})),
+                    obj(json!({"value": "y"})),
+                    obj(json!({"value": "z"})),
+                ],
+            )
             .await
             .unwrap();
-        blog.set_related(&mut exec, "post", "tags", &pid, &ids(&tags))
+        // Linked last to first, and one tag deleted since.
+        let mut tag_ids = ids(&tags);
+        tag_ids.reverse();
+        blog.set_related(&mut exec, "post", "tags", &pid, &tag_ids)
+            .await
+            .unwrap();
+        blog.soft_delete(&mut exec, "tag", &tag_ids[1..2])
             .await
             .unwrap();
 
@@ -637,6 +651,16 @@ async fn relations_read_in_one_statement_match_one_statement_per_relation() {
                 assert_eq!(bodies, ["kept", "also kept"], "{}: {paths:?}", t.name);
             }
             assert_eq!(one[1]["comments"], json!([]), "{}", t.name);
+            if paths.contains(&"tags.*") {
+                let values: Vec<&str> = one[0]["tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|t| t["value"].as_str())
+                    .collect();
+                assert_eq!(values, ["x", "z"], "{}: in id order, live", t.name);
+                assert_eq!(one[1]["tags"], json!([]), "{}", t.name);
+            }
         }
         let opts = FindOptions {
             fields: Some(FieldTree::from_paths(["*", "comments.*"])),
@@ -720,6 +744,116 @@ async fn a_module_cannot_reach_another_modules_data() {
                 .unwrap(),
             1
         );
+    }
+}
+
+#[tokio::test]
+async fn link_rows_read_in_one_statement_match_one_statement_per_level() {
+    for t in databases::all().await {
+        // A comment credits several authors, each with a weight.
+        let mut registry = registry();
+        registry
+            .link(
+                LinkDef::new(
+                    LinkSide::new("blog", "comment").list(),
+                    LinkSide::new("people", "author").list(),
+                )
+                .extra_column("weight", FieldKind::Number, Some(json!(1))),
+            )
+            .unwrap();
+        let registry = Arc::new(registry);
+        migrate_modules(&t.db, &registry, false).await.unwrap();
+        let query = Query::new(registry.clone());
+        let blog = registry.service("blog").unwrap();
+        let people = registry.service("people").unwrap();
+        let mut exec = Exec::Db(&t.db);
+        let post = blog
+            .create(&mut exec, "post", vec![obj(json!({"title": "Credits"}))])
+            .await
+            .unwrap();
+        let pid = ids(&post)[0].clone();
+        let comments = blog
+            .create(
+                &mut exec,
+                "comment",
+                vec![
+                    obj(json!({"body": "two authors", "post_id": pid})),
+                    obj(json!({"body": "one author", "post_id": pid})),
+                    obj(json!({"body": "none", "post_id": pid})),
+                ],
+            )
+            .await
+            .unwrap();
+        let authors = people
+            .create(
+                &mut exec,
+                "author",
+                vec![
+                    obj(json!({"name": "Ada", "email": "ada@example.com"})),
+                    obj(json!({"name": "Grace", "email": "grace@example.com"})),
+                ],
+            )
+            .await
+            .unwrap();
+        let (c, a) = (ids(&comments), ids(&authors));
+        let weight = |w: i64| obj(json!({ "weight": w }));
+        links::create(
+            &mut exec,
+            &registry,
+            &[
+                LinkRef::new("comment", &c[0], "author", &a[0]).with_data(weight(3)),
+                LinkRef::new("comment", &c[0], "author", &a[1]),
+                LinkRef::new("author", &a[0], "comment", &c[1]).with_data(weight(2)),
+            ],
+        )
+        .await
+        .unwrap();
+        // Grace leaves: her link row stays, with no record under it.
+        people
+            .soft_delete(&mut exec, "author", &a[1..2])
+            .await
+            .unwrap();
+        let selections: [(&str, &[&str]); 4] = [
+            ("comment", &["*", "authors.*", "authors.author.*"]),
+            ("comment", &["id", "authors.weight", "authors.author.name"]),
+            ("comment", &["body", "authors"]),
+            (
+                "post",
+                &["title", "comments.body", "comments.authors.author.*"],
+            ),
+        ];
+        for (entity, paths) in selections {
+            let request = GraphRequest {
+                entity: entity.into(),
+                fields: FieldTree::from_paths(paths),
+                pagination: FindOptions {
+                    order: vec![OrderBy::parse("created_at")],
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let one = query.graph(&mut exec, &request).await.unwrap().data;
+            let many = query
+                .clone()
+                .one_query_per_relation()
+                .graph(&mut exec, &request)
+                .await
+                .unwrap()
+                .data;
+            assert_eq!(one, many, "{}: {entity} {paths:?}", t.name);
+            if entity == "comment" {
+                let credits = &one[0]["authors"];
+                assert_eq!(credits.as_array().map(Vec::len), Some(2), "{credits}");
+                assert_eq!(credits[0]["weight"], json!(3), "{}: {credits}", t.name);
+                assert_eq!(credits[1]["weight"], json!(1), "{}: {credits}", t.name);
+                if paths.contains(&"authors.author.*") {
+                    assert_eq!(credits[0]["author"]["name"], "Ada", "{}", t.name);
+                    assert_eq!(credits[1]["author"], Value::Null, "{}", t.name);
+                }
+                assert_eq!(one[1]["authors"][0]["weight"], json!(2), "{}", t.name);
+                assert_eq!(one[2]["authors"], json!([]), "{}", t.name);
+            }
+        }
     }
 }
 

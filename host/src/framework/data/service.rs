@@ -465,7 +465,9 @@ impl ModuleService {
                             (Alias::new(pivot), Alias::new(&other)),
                         ])
                         .from(Alias::new(pivot))
-                        .and_where(filter::text_in(col(pivot, &own), ids, exec.dialect()));
+                        .and_where(filter::text_in(col(pivot, &own), ids, exec.dialect()))
+                        // Each row's related rows in id order, as embedded.
+                        .order_by((Alias::new(pivot), Alias::new(&other)), Order::Asc);
                     let spec = [text_column(&own), text_column(&other)];
                     let pairs = exec.fetch(&select, &spec).await?;
                     let target_ids = distinct(pairs.iter().filter_map(|p| p.get(&other)));

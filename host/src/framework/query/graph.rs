@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::fields::FieldTree;
 use crate::db::{ColumnKind, ColumnSpec, Dialect, Exec};
-use crate::framework::data::embed::LinkJoin;
+use crate::framework::data::embed::{LinkJoin, LinkRows};
 use crate::framework::data::filter::{FilterError, RelationFilters};
 use crate::framework::data::{BoxFut, FindOptions, LinkExpander, Row, ServiceError};
 use crate::framework::dml::ModelDef;
@@ -47,6 +47,9 @@ pub struct GraphResult {
 #[derive(Debug, Clone)]
 pub struct Query {
     registry: Arc<Registry>,
+    /// Read relations and links inside their parent's statement where the
+    /// database can (see `framework::data::embed`).
+    embedding: bool,
 }
 
 fn col(table: &str, column: &str) -> Expr {
@@ -55,11 +58,34 @@ fn col(table: &str, column: &str) -> Expr {
 
 impl Query {
     pub fn new(registry: Arc<Registry>) -> Self {
-        Self { registry }
+        Self {
+            registry,
+            embedding: true,
+        }
+    }
+
+    /// The same engine reading every relation and link with statements of
+    /// its own, one per level (to compare both paths).
+    pub fn one_query_per_relation(mut self) -> Self {
+        self.embedding = false;
+        self
     }
 
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// The service reading `module`'s rows for this engine.
+    pub(super) fn service(
+        &self,
+        module: &Arc<crate::framework::dml::ModuleDef>,
+    ) -> crate::framework::data::ModuleService {
+        let service = crate::framework::data::ModuleService::new(module.clone());
+        if self.embedding {
+            service
+        } else {
+            service.one_query_per_relation()
+        }
     }
 
     /// Runs one graph query.
@@ -72,7 +98,7 @@ impl Query {
             .registry
             .entity(&request.entity)
             .ok_or_else(|| QueryError::UnknownEntity(request.entity.clone()))?;
-        let service = crate::framework::data::ModuleService::new(module.clone());
+        let service = self.service(module);
         let dialect = exec.dialect();
         let cond = service.condition(model, &request.filters, dialect, Some(self))?;
         let count = if request.count {
@@ -156,7 +182,7 @@ impl LinkExpander for Query {
                 .collect();
             other_ids.sort();
             other_ids.dedup();
-            let service = crate::framework::data::ModuleService::new(other_module.clone());
+            let service = self.service(other_module);
             let linked = service
                 .fetch_in(exec, other_model, "id", other_ids, tree, Some(self))
                 .await?;
@@ -174,10 +200,11 @@ impl LinkExpander for Query {
 
     fn link_join(&self, model: &ModelDef, name: &str) -> Option<LinkJoin<'_>> {
         let end = self.registry.link_field(&model.name, name)?;
-        if end.link.exposes_rows() {
-            return None;
-        }
         let (module, other) = self.registry.entity(&end.other.model)?;
+        let rows = end.link.exposes_rows().then(|| LinkRows {
+            columns: super::link_rows::columns(&end),
+            record_field: end.other.record_field(),
+        });
         Some(LinkJoin {
             table: end.link.table(),
             this_column: end.this.column(),
@@ -185,6 +212,7 @@ impl LinkExpander for Query {
             many: end.other.is_list,
             module,
             model: other,
+            rows,
         })
     }
 }
@@ -199,7 +227,7 @@ impl RelationFilters for Query {
     ) -> Option<Result<SimpleExpr, FilterError>> {
         let end = self.registry.link_field(&model.name, name)?;
         let (other_module, other_model) = self.registry.entity(&end.other.model)?;
-        let service = crate::framework::data::ModuleService::new(other_module.clone());
+        let service = self.service(other_module);
         let inner = match service.condition(other_model, nested, dialect, Some(self)) {
             Ok(c) => c,
             Err(e) => return Some(Err(FilterError(e.to_string()))),

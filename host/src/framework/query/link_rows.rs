@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::fields::FieldTree;
 use crate::db::{ColumnKind, ColumnSpec, Exec};
 use crate::framework::data::values::column_kind;
-use crate::framework::data::{LinkExpander, ModuleService, Row, ServiceError};
+use crate::framework::data::{Row, ServiceError};
 use crate::framework::dml::{ModelDef, ModuleDef};
 use crate::framework::modules::LinkEnd;
 
@@ -28,7 +28,7 @@ fn spec(name: &str, kind: ColumnKind) -> ColumnSpec {
 }
 
 /// The link table's columns a row shows: id, both ends, extra columns, timestamps.
-fn columns(end: &LinkEnd<'_>) -> Vec<ColumnSpec> {
+pub(super) fn columns(end: &LinkEnd<'_>) -> Vec<ColumnSpec> {
     let mut cols = vec![
         spec("id", ColumnKind::Text),
         spec(&end.link.left.column(), ColumnKind::Text),
@@ -52,7 +52,7 @@ pub(super) async fn expand(
     rows: &mut [Row],
     name: &str,
     tree: &FieldTree,
-    expander: &dyn LinkExpander,
+    query: &super::Query,
 ) -> Result<(), ServiceError> {
     let table = end.link.table();
     let (this_col, other_col) = (end.this.column(), end.other.column());
@@ -88,9 +88,9 @@ pub(super) async fn expand(
             .collect();
         other_ids.sort();
         other_ids.dedup();
-        let service = ModuleService::new(other.0.clone());
-        let records = service
-            .fetch_in(exec, other.1, "id", other_ids, subtree, Some(expander))
+        let records = query
+            .service(other.0)
+            .fetch_in(exec, other.1, "id", other_ids, subtree, Some(query))
             .await?;
         let by_id: HashMap<&str, &Row> = records
             .iter()

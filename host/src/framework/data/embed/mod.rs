@@ -7,8 +7,8 @@
 //!
 //! The query layer, not a module, composes this statement: it joins link
 //! tables as the generic path does, one module's tables never name another's.
-//! Many-to-many pivots and links that expose their own rows keep the generic
-//! one-query-per-level path, and so does anything under them. Embedded rows
+//! Many-to-many relations join through their pivot; a link with extra
+//! columns reads its own rows, each with its linked record nested. Embedded rows
 //! decode to exactly what the generic path returns: every column of the
 //! model, in id order (link rows in link id order), deleted rows left out,
 //! decimals and timestamps in the codec's formats.
@@ -45,12 +45,35 @@ pub struct LinkJoin<'m> {
     /// The linked row's module and model.
     pub module: &'m ModuleDef,
     pub model: &'m ModelDef,
+    /// Set for a link whose field shows its own rows (it has extra columns).
+    pub rows: Option<LinkRows>,
+}
+
+/// What a link that shows its own rows reads of them.
+#[derive(Debug, Clone)]
+pub struct LinkRows {
+    /// The link table's columns a row shows.
+    pub columns: Vec<ColumnSpec>,
+    /// The field of a row its linked record goes under.
+    pub record_field: String,
 }
 
 #[derive(Debug)]
 enum Join<'m> {
+    /// Belongs-to, has-one or has-many.
     Relation(&'m RelationKind),
+    /// Many-to-many: target rows whose pivot rows name the parent.
+    Pivot {
+        pivot: String,
+        own: String,
+        other: String,
+    },
+    /// Linked rows, through a plain link table.
     Link(LinkJoin<'m>),
+    /// The rows of a link table itself that name the parent.
+    LinkRows { this_column: String, many: bool },
+    /// A link row's record: the row its `foreign_key` names.
+    Record { foreign_key: String },
 }
 
 /// A relation or link read inside its parent's statement, with what is
@@ -58,7 +81,8 @@ enum Join<'m> {
 #[derive(Debug)]
 pub struct Embed<'m> {
     name: String,
-    target: &'m ModelDef,
+    /// The table its rows come from.
+    table: String,
     /// The target's columns, in table order.
     columns: Vec<ColumnSpec>,
     join: Join<'m>,
@@ -84,9 +108,8 @@ fn selected<'t>(
         .collect()
 }
 
-/// What of `tree` under `model` can be embedded: in-module relations other
-/// than many-to-many, and links through a plain link table, each with
-/// everything selected under it embeddable too.
+/// What of `tree` under `model` can be embedded: in-module relations and
+/// module links, each with everything selected under it embeddable too.
 pub fn plan<'m>(
     module: &'m ModuleDef,
     model: &'m ModelDef,
@@ -107,27 +130,88 @@ fn embed<'m>(
     extra: Option<&'m dyn LinkExpander>,
 ) -> Option<Embed<'m>> {
     let (join, target_module, target) = match model.find_relation(name) {
-        Some(relation) if matches!(relation.kind, RelationKind::ManyToMany { .. }) => return None,
-        Some(relation) => (
-            Join::Relation(&relation.kind),
-            module,
-            module.find_model(&relation.target)?,
-        ),
+        Some(relation) => {
+            let target = module.find_model(&relation.target)?;
+            let join = match &relation.kind {
+                RelationKind::ManyToMany { pivot } => Join::Pivot {
+                    pivot: pivot.clone(),
+                    own: format!("{}_id", model.name),
+                    other: format!("{}_id", target.name),
+                },
+                kind => Join::Relation(kind),
+            };
+            (join, module, target)
+        }
         None => {
             let link = extra?.link_join(model, name)?;
+            if link.rows.is_some() {
+                return link_rows(link, name, subtree, extra);
+            }
             let (m, t) = (link.module, link.model);
             (Join::Link(link), m, t)
         }
     };
-    let children = plan(target_module, target, subtree, extra);
-    if children.len() != selected(target, subtree, extra).len() {
-        return None;
+    let children = fully_planned(target_module, target, subtree, extra)?;
+    Some(Embed {
+        name: name.to_owned(),
+        table: target.table.clone(),
+        columns: model_columns(target),
+        join,
+        children,
+    })
+}
+
+/// The embeds under `model` when everything `tree` selects there is one.
+fn fully_planned<'m>(
+    module: &'m ModuleDef,
+    model: &'m ModelDef,
+    tree: &FieldTree,
+    extra: Option<&'m dyn LinkExpander>,
+) -> Option<Vec<Embed<'m>>> {
+    let children = plan(module, model, tree, extra);
+    (children.len() == selected(model, tree, extra).len()).then_some(children)
+}
+
+/// A link that shows its own rows: those `subtree` keeps of their columns
+/// (as the generic path does), and the linked record under its field when
+/// `subtree` asks for it.
+fn link_rows<'m>(
+    link: LinkJoin<'m>,
+    name: &str,
+    subtree: &FieldTree,
+    extra: Option<&'m dyn LinkExpander>,
+) -> Option<Embed<'m>> {
+    let rows = link.rows.as_ref()?;
+    let everything = subtree.scalars.is_empty() && subtree.relations.is_empty();
+    let wanted = |key: &str| {
+        everything || key == "id" || subtree.scalars.contains("*") || subtree.scalars.contains(key)
+    };
+    let columns = rows
+        .columns
+        .iter()
+        .filter(|c| wanted(&c.name))
+        .cloned()
+        .collect();
+    let mut children = Vec::new();
+    if let Some(record) = subtree.relations.get(&rows.record_field) {
+        children.push(Embed {
+            name: rows.record_field.clone(),
+            table: link.model.table.clone(),
+            columns: model_columns(link.model),
+            join: Join::Record {
+                foreign_key: link.other_column.clone(),
+            },
+            children: fully_planned(link.module, link.model, record, extra)?,
+        });
     }
     Some(Embed {
         name: name.to_owned(),
-        target,
-        columns: model_columns(target),
-        join,
+        table: link.table.clone(),
+        columns,
+        join: Join::LinkRows {
+            this_column: link.this_column.clone(),
+            many: link.many,
+        },
         children,
     })
 }
@@ -146,7 +230,10 @@ pub fn remaining(tree: &FieldTree, embeds: &[Embed<'_>]) -> FieldTree {
 fn many(e: &Embed<'_>) -> bool {
     match &e.join {
         Join::Relation(kind) => matches!(kind, RelationKind::HasMany { .. }),
+        Join::Pivot { .. } => true,
         Join::Link(link) => link.many,
+        Join::LinkRows { many, .. } => *many,
+        Join::Record { .. } => false,
     }
 }
 
@@ -220,7 +307,7 @@ mod tests {
     }
 
     #[test]
-    fn links_and_pivots_keep_the_generic_path() {
+    fn links_the_expander_cannot_join_keep_the_generic_path() {
         let module = shop();
         let cart = module.find_model("cart").unwrap();
         let linked = FieldTree::from_paths(["items.*", "items.variant.*", "address.*"]);
@@ -229,7 +316,15 @@ mod tests {
         assert!(remaining(&linked, &embeds).relations.contains_key("items"));
         let bare_link = FieldTree::from_paths(["items.variant"]);
         assert!(plan(&module, cart, &bare_link, Some(&Links)).is_empty());
+    }
+
+    #[test]
+    fn pivots_are_embedded() {
+        let module = shop();
+        let cart = module.find_model("cart").unwrap();
         let pivot = FieldTree::from_paths(["tags.*"]);
-        assert!(plan(&module, cart, &pivot, Some(&Links)).is_empty());
+        let embeds = plan(&module, cart, &pivot, Some(&Links));
+        assert_eq!(names(&embeds), ["tags"]);
+        assert!(many(&embeds[0]));
     }
 }

@@ -75,7 +75,8 @@ fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) 
     let alias = next_alias(aliases);
     let mut row = String::with_capacity(1024);
     row_sql(&mut row, &alias, e, aliases);
-    let link_alias = matches!(e.join, Join::Link(_)).then(|| next_alias(aliases));
+    let link_alias =
+        matches!(e.join, Join::Link(_) | Join::Pivot { .. }).then(|| next_alias(aliases));
     // `FROM <table> AS <alias> [JOIN …] WHERE <join> AND <alias> is live`
     let from = |sql: &mut String| {
         sql.push_str(" FROM ");
@@ -85,7 +86,7 @@ fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) 
                 sql.push_str(" AS ");
                 quoted(sql, l);
                 sql.push_str(" JOIN ");
-                quoted(sql, &e.target.table);
+                quoted(sql, &e.table);
                 sql.push_str(" AS ");
                 quoted(sql, &alias);
                 sql.push_str(" ON ");
@@ -100,8 +101,43 @@ fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) 
                 column(sql, l, "deleted_at");
                 sql.push_str(" IS NULL");
             }
+            (Join::Pivot { pivot, own, other }, Some(p)) => {
+                quoted(sql, &e.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" JOIN ");
+                quoted(sql, pivot);
+                sql.push_str(" AS ");
+                quoted(sql, p);
+                sql.push_str(" ON ");
+                column(sql, p, other);
+                sql.push_str(" = ");
+                column(sql, &alias, "id");
+                sql.push_str(" WHERE ");
+                column(sql, p, own);
+                sql.push_str(" = ");
+                column(sql, parent, "id");
+            }
+            (Join::LinkRows { this_column, .. }, _) => {
+                quoted(sql, &e.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" WHERE ");
+                column(sql, &alias, this_column);
+                sql.push_str(" = ");
+                column(sql, parent, "id");
+            }
+            (Join::Record { foreign_key }, _) => {
+                quoted(sql, &e.table);
+                sql.push_str(" AS ");
+                quoted(sql, &alias);
+                sql.push_str(" WHERE ");
+                column(sql, &alias, "id");
+                sql.push_str(" = ");
+                column(sql, parent, foreign_key);
+            }
             (Join::Relation(kind), _) => {
-                quoted(sql, &e.target.table);
+                quoted(sql, &e.table);
                 sql.push_str(" AS ");
                 quoted(sql, &alias);
                 sql.push_str(" WHERE ");
@@ -117,18 +153,21 @@ fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) 
                         sql.push_str(" = ");
                         column(sql, parent, "id");
                     }
-                    // Never planned: pivots keep the generic path.
+                    // Planned as `Join::Pivot`.
                     RelationKind::ManyToMany { .. } => sql.push_str("FALSE"),
                 }
             }
-            (Join::Link(_), None) => {}
+            (Join::Link(_) | Join::Pivot { .. }, None) => {}
         }
         sql.push_str(" AND ");
         column(sql, &alias, "deleted_at");
         sql.push_str(" IS NULL");
     };
-    // Lists in id order (link rows in link id order); one row: the first.
-    let order = link_alias.as_deref().unwrap_or(&alias).to_owned();
+    // Lists in id order (linked rows in link id order); one row: the first.
+    let order = match (&e.join, &link_alias) {
+        (Join::Link(_), Some(l)) => l.clone(),
+        _ => alias.clone(),
+    };
     if many(e) {
         sql.push_str("COALESCE((SELECT json_agg(");
         sql.push_str(&row);
@@ -141,7 +180,10 @@ fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) 
         sql.push_str("(SELECT ");
         sql.push_str(&row);
         from(sql);
-        if !matches!(e.join, Join::Relation(RelationKind::BelongsTo { .. })) {
+        if !matches!(
+            e.join,
+            Join::Relation(RelationKind::BelongsTo { .. }) | Join::Record { .. }
+        ) {
             sql.push_str(" ORDER BY ");
             column(sql, &order, "id");
             sql.push_str(" LIMIT 1");
