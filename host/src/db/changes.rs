@@ -15,10 +15,11 @@ use tokio::sync::broadcast;
 
 static GENERATION: AtomicU64 = AtomicU64::new(1);
 static STOCK_GENERATION: AtomicU64 = AtomicU64::new(1);
+static PROMOTION_GENERATION: AtomicU64 = AtomicU64::new(1);
 static COMMITTED: OnceLock<broadcast::Sender<()>> = OnceLock::new();
 
 /// Tables (and, ending in `_`, table-name prefixes) whose rows the cached
-/// store reads never show: carts, payments, orders, returns, customers, promotions,
+/// store reads never show: carts, payments, orders, returns, customers,
 /// auth and the framework's own bookkeeping. Link tables are named after their
 /// left model, so `cart_…` and `order_…` links fall under the same entries.
 const VOLATILE: &[&str] = &[
@@ -36,12 +37,6 @@ const VOLATILE: &[&str] = &[
     "refund",
     "return",
     "return_item",
-    "promotion",
-    "promotion_",
-    "application_method",
-    "application_method_",
-    "campaign",
-    "campaign_",
     "fulfillment",
     "fulfillment_item",
     "user",
@@ -62,6 +57,19 @@ const VOLATILE: &[&str] = &[
 /// cached store answers (that may show `inventory_quantity`) also check.
 const STOCK: &[&str] = &["inventory_level", "reservation_item"];
 
+/// Promotions, their rules and campaigns with budgets (entries as in
+/// [`VOLATILE`]): completing a cart that used one writes them, so they move
+/// the promotion generation (and the stock one, which the same transactions
+/// move), never the catalogue's.
+const PROMOTIONS: &[&str] = &[
+    "promotion",
+    "promotion_",
+    "application_method",
+    "application_method_",
+    "campaign",
+    "campaign_",
+];
+
 /// What a write statement may change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reach {
@@ -69,6 +77,8 @@ pub enum Reach {
     Volatile,
     /// Stock levels and reservations.
     Stock,
+    /// Promotions (and, to be safe, stock: one transaction often writes both).
+    Promotion,
     /// What the catalogue shows.
     Catalogue,
 }
@@ -77,6 +87,7 @@ pub enum Reach {
 pub fn starting(reach: Reach) {
     match reach {
         Reach::Catalogue => bump(),
+        Reach::Promotion => bump_promotions(),
         Reach::Stock => bump_stock(),
         Reach::Volatile => {}
     }
@@ -87,6 +98,10 @@ pub fn starting(reach: Reach) {
 pub fn finished(reach: Reach) {
     match reach {
         Reach::Catalogue => committed(),
+        Reach::Promotion => {
+            bump_promotions();
+            announce();
+        }
         Reach::Stock => {
             bump_stock();
             announce();
@@ -112,7 +127,9 @@ fn table_reach(table: &str) -> Reach {
     let table = table.to_ascii_lowercase();
     if STOCK.contains(&table.as_str()) {
         Reach::Stock
-    } else if is_volatile(&table) {
+    } else if is_listed(PROMOTIONS, &table) {
+        Reach::Promotion
+    } else if is_listed(VOLATILE, &table) {
         Reach::Volatile
     } else {
         Reach::Catalogue
@@ -142,8 +159,8 @@ fn batch_reach(sql: &str) -> Reach {
     reach.unwrap_or(Reach::Catalogue)
 }
 
-fn is_volatile(table: &str) -> bool {
-    VOLATILE.iter().any(|entry| match entry.strip_suffix('_') {
+fn is_listed(entries: &[&str], table: &str) -> bool {
+    entries.iter().any(|entry| match entry.strip_suffix('_') {
         Some(_) => table.starts_with(entry),
         None => table == *entry,
     })
@@ -159,10 +176,21 @@ pub fn stock_generation() -> u64 {
     STOCK_GENERATION.load(Ordering::Acquire)
 }
 
+/// The current promotion generation: it changes whenever promotions may have.
+pub fn promotion_generation() -> u64 {
+    PROMOTION_GENERATION.load(Ordering::Acquire)
+}
+
 /// Marks catalogue data (and so stock too) as changed: a local write, or a
 /// peer host's notice.
 pub fn bump() {
     GENERATION.fetch_add(1, Ordering::AcqRel);
+    bump_promotions();
+}
+
+/// Marks promotions (and stock) as changed.
+pub fn bump_promotions() {
+    PROMOTION_GENERATION.fetch_add(1, Ordering::AcqRel);
     bump_stock();
 }
 
@@ -234,6 +262,25 @@ mod tests {
         let catalogue = r#"WITH "write_0" AS (DELETE FROM "product" WHERE id = $1) INSERT INTO "cart" ("id") VALUES ($1)"#;
         assert_eq!(reach(catalogue), Reach::Catalogue);
         assert_eq!(reach("WITH x AS (SELECT 1) SELECT 2"), Reach::Catalogue);
+    }
+
+    #[test]
+    fn promotion_writes_move_the_promotion_and_stock_generations_only() {
+        for sql in [
+            r#"UPDATE "promotion" SET used = 1"#,
+            r#"UPDATE "campaign_budget" SET used = 1"#,
+            r#"INSERT INTO "promotion_rule" ("id") VALUES ($1)"#,
+            r#"DELETE FROM "application_method_target_rules" WHERE id = $1"#,
+        ] {
+            assert_eq!(reach(sql), Reach::Promotion, "{sql}");
+        }
+        let batch = r#"WITH "write_0" AS (UPDATE "inventory_level" SET x = 1) UPDATE "campaign_budget" SET used = 1"#;
+        assert_eq!(reach(batch), Reach::Promotion);
+        assert!(Reach::Stock < Reach::Promotion && Reach::Promotion < Reach::Catalogue);
+        let (promotions, stock) = (promotion_generation(), stock_generation());
+        starting(Reach::Promotion);
+        assert!(promotion_generation() > promotions);
+        assert!(stock_generation() > stock);
     }
 
     #[test]

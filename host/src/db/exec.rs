@@ -31,6 +31,14 @@ impl Exec<'_> {
         }
     }
 
+    /// Whether this runs in a transaction that wrote promotion (or catalogue) tables.
+    pub fn touched_promotions(&self) -> bool {
+        match self {
+            Self::Db(_) => false,
+            Self::Tx(tx) => tx.touched_promotions(),
+        }
+    }
+
     /// Runs a select and decodes each row with `columns` (in select order).
     pub async fn fetch(
         &mut self,

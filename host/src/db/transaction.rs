@@ -124,6 +124,11 @@ impl Transaction {
         self.touched == changes::Reach::Catalogue
     }
 
+    /// Whether a statement of this transaction wrote a promotion (or catalogue) table.
+    pub fn touched_promotions(&self) -> bool {
+        self.touched >= changes::Reach::Promotion
+    }
+
     pub fn dialect(&self) -> super::Dialect {
         match self.inner {
             Inner::Sqlite(_) => super::Dialect::Sqlite,

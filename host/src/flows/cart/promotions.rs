@@ -5,11 +5,12 @@
 //! it consumes their budgets) and those that no longer do are unlinked.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
 
 use serde_json::{Value, json};
 
 use super::support::usable;
-use crate::db::Exec;
+use crate::db::{Exec, changes};
 use crate::framework::links::{self, LinkRef};
 use crate::framework::query::GraphRequest;
 use crate::framework::query::fields::FieldTree;
@@ -28,25 +29,62 @@ fn graph_err(e: impl std::fmt::Display) -> StepError {
     StepError::new(e.to_string())
 }
 
+/// The active automatic promotions as last read, at the promotion
+/// generation they were read at: every cart change prices with them, and
+/// they change only when promotions are written.
+static AUTOMATIC: RwLock<Option<(u64, Arc<Vec<Value>>)>> = RwLock::new(None);
+
 /// Active automatic promotions usable now.
 async fn automatic(exec: &mut Exec<'_>, env: &WorkflowEnv) -> Result<Vec<Value>, StepError> {
+    let now = crate::db::codec::format_timestamp(chrono::Utc::now());
+    let all = match cached_automatic(exec) {
+        Some(all) => all,
+        None => read_automatic(exec, env).await?,
+    };
+    Ok(all.iter().filter(|p| usable(p, &now)).cloned().collect())
+}
+
+/// The cached automatic promotions, while no promotion was written since
+/// (this transaction's own writes included).
+fn cached_automatic(exec: &Exec<'_>) -> Option<Arc<Vec<Value>>> {
+    if exec.touched_promotions() {
+        return None;
+    }
+    let cached = AUTOMATIC.read().ok()?;
+    let (generation, all) = cached.as_ref()?;
+    (*generation == changes::promotion_generation()).then(|| all.clone())
+}
+
+/// Reads the active automatic promotions, and keeps them when no promotion
+/// was written while they were read.
+async fn read_automatic(
+    exec: &mut Exec<'_>,
+    env: &WorkflowEnv,
+) -> Result<Arc<Vec<Value>>, StepError> {
+    let ticket = changes::promotion_generation();
     let request = GraphRequest {
         entity: "promotion".into(),
         fields: FieldTree::from_paths(PROMOTION_FIELDS),
         filters: json!({ "is_automatic": true, "status": "active" }),
         ..Default::default()
     };
-    let now = crate::db::codec::format_timestamp(chrono::Utc::now());
-    Ok(env
-        .query
-        .graph(exec, &request)
-        .await
-        .map_err(graph_err)?
-        .data
-        .into_iter()
-        .map(Value::Object)
-        .filter(|p| usable(p, &now))
-        .collect())
+    let all: Arc<Vec<Value>> = Arc::new(
+        env.query
+            .graph(exec, &request)
+            .await
+            .map_err(graph_err)?
+            .data
+            .into_iter()
+            .map(Value::Object)
+            .collect(),
+    );
+    if !exec.touched_promotions()
+        && changes::promotion_generation() == ticket
+        && let Ok(mut cached) = AUTOMATIC.write()
+    {
+        *cached = Some((ticket, all.clone()));
+    }
+    Ok(all)
 }
 
 fn mentions_customer(promotions: &[Value]) -> bool {

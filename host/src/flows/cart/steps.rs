@@ -551,13 +551,15 @@ pub fn create_payment_collection<'a>(ctx: &'a mut StepContext) -> StepFuture<'a,
             .await?
             .remove(0);
         let id = text(&created["id"]).unwrap_or_default();
-        links::create(
-            &mut exec,
+        // A collection created just now: its link's writes go as one batch.
+        let writes = links::create_new_writes(
             &env.registry,
             &[LinkRef::new("cart", &cart_id, "payment_collection", &id)],
         )
-        .await
         .map_err(link_err)?;
+        exec.write_all(writes)
+            .await
+            .map_err(crate::framework::data::ServiceError::from)?;
         // The collection as a read would show it: nothing paid yet.
         created.insert("payment_sessions".into(), json!([]));
         created.insert("payments".into(), json!([]));
