@@ -44,6 +44,10 @@ pub async fn refresh_read(
         .registry
         .service("cart")
         .ok_or_else(|| StepError::new("no cart module"))?;
+    // A cart a step changed after reading it: totals as its lines are now.
+    if let Value::Object(map) = &mut cart {
+        crate::modules::totals::with_totals(map);
+    }
     let active = promotions::candidates(exec, env, &mut cart).await?;
     let adjustments = compute_adjustments(&cart, &active);
     let applied = adjustments.iter().map(|a| a.promotion_id.clone()).collect();

@@ -70,7 +70,8 @@ pub fn create_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             .await?
             .remove(0);
         let cart = Value::Object(cart);
-        add_items(&mut exec, &env, &cart, &items).await?;
+        // A new cart has no lines to merge with.
+        add_items(&mut exec, &env, &cart, &[], &items).await?;
         if let Some(codes) = codes(&input["promo_codes"]) {
             set_promotions(
                 &mut exec,
@@ -298,20 +299,47 @@ pub fn add_line_item<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
         let items = new_items(&json!([input]))?;
         let id = text(&input["cart_id"]).unwrap_or_default();
         let mut exec = ctx.exec();
-        let cart = Value::Object(
-            svc(&env, "cart")?
-                .retrieve(&mut exec, "cart", &id, None)
-                .await?,
-        );
+        let mut cart = load_cart(&mut exec, &env.query, &id).await?;
         check_open(&cart)?;
-        let touched = add_items(&mut exec, &env, &cart, &items).await?;
-        ctx.emit("cart.updated", json!({ "id": id }));
+        let existing = cart["items"].as_array().cloned().unwrap_or_default();
+        let touched = add_items(&mut exec, &env, &cart, &existing, &items).await?;
         let undo: Vec<Value> = touched
             .iter()
-            .map(|(line, before)| json!({ "id": line, "before": before }))
+            .map(|line| json!({ "id": line.id, "before": line.before }))
             .collect();
-        Ok(StepOutput::new(json!({ "id": id })).compensate_with(json!({ "lines": undo })))
+        with_lines(&mut exec, &env, &mut cart, touched).await?;
+        ctx.emit("cart.updated", json!({ "id": id }));
+        Ok(StepOutput::new(json!({ "id": id, "cart": cart }))
+            .compensate_with(json!({ "lines": undo })))
     })
+}
+
+/// The cart as a read would show it after `touched` were written: merged
+/// lines with their new quantity, new lines (with their variant and product,
+/// no tax lines or adjustments yet) in id order.
+async fn with_lines(
+    exec: &mut crate::db::Exec<'_>,
+    env: &crate::framework::workflows::WorkflowEnv,
+    cart: &mut Value,
+    touched: Vec<super::support::TouchedLine>,
+) -> Result<(), StepError> {
+    let Some(lines) = cart["items"].as_array_mut() else {
+        return Err(StepError::new("the cart read has no items"));
+    };
+    for line in touched {
+        match lines.iter_mut().find(|l| l["id"] == line.row["id"]) {
+            Some(Value::Object(kept)) => kept.extend(line.row),
+            _ => {
+                let mut row = line.row;
+                row.insert("tax_lines".into(), json!([]));
+                row.insert("adjustments".into(), json!([]));
+                lines.push(Value::Object(row));
+            }
+        }
+    }
+    lines.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    super::read::attach_variants(exec, &env.query, cart.get_mut("items")).await?;
+    Ok(())
 }
 
 pub fn undo_add_line_item<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {

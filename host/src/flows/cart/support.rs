@@ -311,14 +311,23 @@ pub fn new_items(items: &Value) -> Result<Vec<NewItem>, StepError> {
         .collect()
 }
 
-/// Adds items to a cart row (merging with a line of the same variant and
-/// metadata). Returns, per touched line, (line id, previous quantity or None if new).
+/// A line [`add_items`] wrote: its id, its quantity before (`None` for a
+/// new line) and the row as written.
+pub struct TouchedLine {
+    pub id: String,
+    pub before: Option<i64>,
+    pub row: Map<String, Value>,
+}
+
+/// Adds items to a cart (merging with one of its `existing` lines of the
+/// same variant and metadata). Returns the lines it wrote.
 pub async fn add_items(
     exec: &mut Exec<'_>,
     env: &WorkflowEnv,
     cart: &Value,
+    existing: &[Value],
     items: &[NewItem],
-) -> Result<Vec<(String, Option<i64>)>, StepError> {
+) -> Result<Vec<TouchedLine>, StepError> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
@@ -328,14 +337,6 @@ pub async fn add_items(
     let variants = load_variants(exec, &env.query, &ids).await?;
     let lists = lists_for(exec, env, &variants).await?;
     let ctx = cart_context(exec, &env.query, cart).await?;
-    let existing = cart_svc
-        .list(
-            exec,
-            "cart_line_item",
-            &one_filter("cart_id", cart_id.as_str()),
-            &FindOptions::default(),
-        )
-        .await?;
     let mut touched = Vec::new();
     for item in items {
         let Some(variant) = variants
@@ -353,7 +354,7 @@ pub async fn add_items(
                 let before = line["quantity"].as_i64().unwrap_or(0);
                 check_stock(variant, before + item.quantity)?;
                 let line_id = text(&line["id"]).unwrap_or_default();
-                cart_svc
+                let row = cart_svc
                     .update_by_id(
                         exec,
                         "cart_line_item",
@@ -361,7 +362,11 @@ pub async fn add_items(
                         &obj(json!({ "quantity": before + item.quantity })),
                     )
                     .await?;
-                touched.push((line_id, Some(before)));
+                touched.push(TouchedLine {
+                    id: line_id,
+                    before: Some(before),
+                    row,
+                });
             }
             None => {
                 check_stock(variant, item.quantity)?;
@@ -373,14 +378,17 @@ pub async fn add_items(
                     item.metadata.clone(),
                 ));
                 row.insert("cart_id".into(), Value::String(cart_id.clone()));
-                let created = cart_svc.create(exec, "cart_line_item", vec![row]).await?;
-                touched.push((
-                    created
-                        .first()
-                        .and_then(|c| text(&c["id"]))
-                        .unwrap_or_default(),
-                    None,
-                ));
+                let row = cart_svc
+                    .create(exec, "cart_line_item", vec![row])
+                    .await?
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                touched.push(TouchedLine {
+                    id: text(&row["id"]).unwrap_or_default(),
+                    before: None,
+                    row,
+                });
             }
         }
     }
