@@ -1,7 +1,7 @@
 //! The steps of the cart workflows (create, update, line items, shipping,
 //! payment), each with its compensation, and the shared refresh step.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::framework::data::FindOptions;
 use crate::framework::links::{self, LinkRef};
@@ -13,8 +13,9 @@ use super::pricing::customer_groups;
 use super::read::load_cart;
 use super::shipping::options_for_cart;
 use super::support::{
-    add_items, check_country, check_open, create_address, default_region, guest_customer,
-    load_region, new_items, obj, region_countries, reprice, required, set_promotions, svc, text,
+    add_items, check_country, check_open, create_address, create_address_row, default_region,
+    guest_customer, load_region, new_items, obj, region_countries, reprice, required,
+    set_promotions, svc, text,
 };
 
 fn codes(v: &Value) -> Option<Vec<String>> {
@@ -141,8 +142,11 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         let id = text(&input["id"]).unwrap_or_default();
         let mut exec = ctx.exec();
         let cart_svc = svc(&env, "cart")?;
-        let before = Value::Object(cart_svc.retrieve(&mut exec, "cart", &id, None).await?);
+        // The whole cart: what the refresh needs, once this step's changes
+        // are patched in (those that re-price or re-link it read it again).
+        let mut before = load_cart(&mut exec, &env.query, &id).await?;
         check_open(&before)?;
+        let mut addresses = Map::new();
         let mut changes = serde_json::Map::new();
         let mut events = vec!["cart.updated"];
         let mut new_guest: Option<String> = None;
@@ -198,18 +202,19 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             }
             events.push("cart.customer_updated");
         }
-        if !input["shipping_address"].is_null() {
-            check_country(&region, input["shipping_address"]["country_code"].as_str())?;
-            changes.insert(
-                "shipping_address_id".into(),
-                json!(create_address(&mut exec, &env, &input["shipping_address"]).await?),
-            );
-        }
-        if !input["billing_address"].is_null() {
-            changes.insert(
-                "billing_address_id".into(),
-                json!(create_address(&mut exec, &env, &input["billing_address"]).await?),
-            );
+        for (field, key) in [
+            ("shipping_address", "shipping_address_id"),
+            ("billing_address", "billing_address_id"),
+        ] {
+            if input[field].is_null() {
+                continue;
+            }
+            if field == "shipping_address" {
+                check_country(&region, input[field]["country_code"].as_str())?;
+            }
+            let row = create_address_row(&mut exec, &env, &input[field]).await?;
+            changes.insert(key.into(), json!(row.as_ref().and_then(|a| text(&a["id"]))));
+            addresses.insert(field.into(), row.map_or(Value::Null, Value::Object));
         }
         for key in ["metadata", "sales_channel_id"] {
             if let Some(v) = input.get(key).filter(|v| !v.is_null()) {
@@ -253,8 +258,18 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             .iter()
             .map(|c| ((*c).to_owned(), before[*c].clone()))
             .collect();
-        Ok(StepOutput::new(json!({ "id": id }))
-            .compensate_with(json!({ "id": id, "before": snapshot, "promotions": previous_codes["promotion"], "repriced": repriced })))
+        let undo = json!({ "id": id, "before": snapshot, "promotions": previous_codes["promotion"], "repriced": repriced });
+        // The cart as a read would show it now, when this step changed only
+        // its own row and addresses.
+        let patchable = region_changed.is_none() && !repriced && input["promo_codes"].is_null();
+        if let (true, Value::Object(cart), Value::Object(row)) = (patchable, &mut before, updated) {
+            let customer = json!({ "id": row["customer_id"], "email": row["email"] });
+            cart.extend(row);
+            cart.extend(addresses);
+            cart.insert("customer".into(), customer);
+            return Ok(StepOutput::new(json!({ "id": id, "cart": before })).compensate_with(undo));
+        }
+        Ok(StepOutput::new(json!({ "id": id })).compensate_with(undo))
     })
 }
 

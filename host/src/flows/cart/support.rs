@@ -159,6 +159,17 @@ pub async fn create_address(
     env: &WorkflowEnv,
     given: &Value,
 ) -> Result<Option<String>, StepError> {
+    Ok(create_address_row(exec, env, given)
+        .await?
+        .and_then(|a| text(&a["id"])))
+}
+
+/// [`create_address`], returning the new address row.
+pub async fn create_address_row(
+    exec: &mut Exec<'_>,
+    env: &WorkflowEnv,
+    given: &Value,
+) -> Result<Option<Map<String, Value>>, StepError> {
     let source = match given {
         Value::Null => return Ok(None),
         Value::String(id) => svc(env, "customer")?
@@ -206,7 +217,7 @@ pub async fn create_address(
     let created = svc(env, "cart")?
         .create(exec, "cart_address", vec![row])
         .await?;
-    Ok(created.first().and_then(|a| text(&a["id"])))
+    Ok(created.into_iter().next())
 }
 
 /// Whether promotion `p` (with `campaign.budget`) can be used at `now`
