@@ -44,11 +44,11 @@ pub fn create_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         let (customer_id, email) = match (text(&input["customer_id"]), text(&input["email"])) {
             (Some(id), email) => (Some(id), email.or_else(|| text(&input["customer_email"]))),
             (None, Some(email)) => {
-                let (id, created) = guest_customer(&mut exec, &env, &email).await?;
-                if created {
-                    created_customer = Some(id.clone());
+                let guest = guest_customer(&mut exec, &env, &email).await?;
+                if guest.created {
+                    created_customer = Some(guest.id.clone());
                 }
-                (Some(id), Some(email.to_lowercase()))
+                (Some(guest.id), Some(email.to_lowercase()))
             }
             (None, None) => (None, None),
         };
@@ -149,7 +149,8 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         let mut addresses = Map::new();
         let mut changes = serde_json::Map::new();
         let mut events = vec!["cart.updated"];
-        let mut new_guest: Option<String> = None;
+        // The customer the email named, with its groups, as looked up.
+        let mut new_guest: Option<super::support::GuestCustomer> = None;
         let region_changed =
             text(&input["region_id"]).filter(|r| Some(r.as_str()) != before["region_id"].as_str());
         let region_id = region_changed
@@ -186,11 +187,9 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
         }
         if let Some(email) = text(&input["email"]) {
             if text(&input["customer_id"]).is_none() {
-                let (customer, created) = guest_customer(&mut exec, &env, &email).await?;
-                if created {
-                    new_guest = Some(customer.clone());
-                }
-                changes.insert("customer_id".into(), json!(customer));
+                let guest = guest_customer(&mut exec, &env, &email).await?;
+                changes.insert("customer_id".into(), json!(guest.id));
+                new_guest = Some(guest);
             }
             changes.insert("email".into(), json!(email.to_lowercase()));
             events.push("cart.customer_updated");
@@ -234,13 +233,15 @@ pub fn update_cart<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             || (customer_changed && {
                 let groups = |c: &Value| c["customer_id"].as_str().map(str::to_owned);
                 let (old, new) = (groups(&before), groups(&updated));
-                let new = new.filter(|id| new_guest.as_ref() != Some(id));
                 !customer_groups(&mut exec, &env.query, old.as_deref())
                     .await?
                     .is_empty()
-                    || !customer_groups(&mut exec, &env.query, new.as_deref())
-                        .await?
-                        .is_empty()
+                    || match (&new, &new_guest) {
+                        (Some(id), Some(guest)) if *id == guest.id => !guest.group_ids.is_empty(),
+                        _ => !customer_groups(&mut exec, &env.query, new.as_deref())
+                            .await?
+                            .is_empty(),
+                    }
             });
         if repriced {
             reprice(&mut exec, &env, &updated).await?;
@@ -652,15 +653,7 @@ pub fn create_payment_session<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, St
                 ])),
             )
             .await?;
-        let providers = payment
-            .list(
-                &mut exec,
-                "payment_provider",
-                &json!({ "id": provider, "is_enabled": true }),
-                &FindOptions::default(),
-            )
-            .await?;
-        if providers.is_empty() {
+        if !provider_enabled(&mut exec, &payment, &provider).await? {
             return Err(StepError::permanent(
                 "not_found",
                 format!("Payment provider with id: {provider} was not found"),
@@ -690,6 +683,33 @@ pub fn create_payment_session<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, St
                 .compensate_with(undo),
         )
     })
+}
+
+/// Whether payment provider `id` exists and is enabled, from the catalogue
+/// read cache while the catalogue is unchanged.
+async fn provider_enabled(
+    exec: &mut crate::db::Exec<'_>,
+    payment: &crate::framework::data::ModuleService,
+    id: &str,
+) -> Result<bool, StepError> {
+    use crate::db::catalogue_reads::CatalogueReads;
+    let reads = CatalogueReads::shared();
+    let key = format!("payment_provider_enabled:{id}");
+    if let Some(hit) = reads.get(exec, &key) {
+        return Ok(hit.as_bool() == Some(true));
+    }
+    let ticket = reads.ticket();
+    let enabled = !payment
+        .list(
+            exec,
+            "payment_provider",
+            &json!({ "id": id, "is_enabled": true }),
+            &FindOptions::default(),
+        )
+        .await?
+        .is_empty();
+    reads.put(exec, ticket, key, Value::Bool(enabled));
+    Ok(enabled)
 }
 
 pub fn undo_create_payment_session<'a>(ctx: &'a mut CompensateContext) -> StepFuture<'a, ()> {

@@ -112,13 +112,20 @@ pub fn check_country(region: &Value, country: Option<&str>) -> Result<(), StepEr
     }
 }
 
+/// The customer a cart's email names: found or created as a guest, with
+/// the ids of its groups (a new guest is in none).
+pub struct GuestCustomer {
+    pub id: String,
+    pub created: bool,
+    pub group_ids: Vec<String>,
+}
+
 /// The customer with `email`, created as a guest when there is none.
-/// Returns (customer id, created).
 pub async fn guest_customer(
     exec: &mut Exec<'_>,
     env: &WorkflowEnv,
     email: &str,
-) -> Result<(String, bool), StepError> {
+) -> Result<GuestCustomer, StepError> {
     let customers = svc(env, "customer")?;
     let email = email.trim().to_lowercase();
     let found = customers
@@ -129,12 +136,22 @@ pub async fn guest_customer(
             &FindOptions {
                 limit: Some(1),
                 order: vec![crate::framework::data::OrderBy::parse("-has_account")],
+                fields: Some(FieldTree::from_paths(["*", "groups.id"])),
                 ..Default::default()
             },
         )
         .await?;
     if let Some(c) = found.first() {
-        return Ok((text(&c["id"]).unwrap_or_default(), false));
+        return Ok(GuestCustomer {
+            id: text(&c["id"]).unwrap_or_default(),
+            created: false,
+            group_ids: c["groups"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|g| text(&g["id"]))
+                .collect(),
+        });
     }
     let created = customers
         .create(
@@ -143,13 +160,14 @@ pub async fn guest_customer(
             vec![obj(json!({ "email": email, "has_account": false }))],
         )
         .await?;
-    Ok((
-        created
+    Ok(GuestCustomer {
+        id: created
             .first()
             .and_then(|c| text(&c["id"]))
             .unwrap_or_default(),
-        true,
-    ))
+        created: true,
+        group_ids: Vec::new(),
+    })
 }
 
 /// Creates a cart address from an address object, or from a customer's
