@@ -706,3 +706,53 @@ async fn only_relaxed_workflows_commit_without_waiting_for_the_disk_where_allowe
     let mode = current_setting(&mut Exec::Db(&t.db), "plan_cache_mode").await;
     assert_eq!(mode.unwrap(), "force_generic_plan");
 }
+
+/// Queues the entry `queued` to go with the step's journal entry.
+fn queue_entry<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
+    Box::pin(async move {
+        let ledger = ctx
+            .env()
+            .registry
+            .service("ledger")
+            .ok_or_else(|| StepError::new("no ledger"))?;
+        let dialect = ctx.exec().dialect();
+        let row = json!({ "label": "queued" }).as_object().cloned().unwrap();
+        let (insert, _) = ledger.insert_statement(dialect, "entry", &[row], &[])?;
+        ctx.write_with_journal(vec![insert.into()]);
+        Ok(StepOutput::new(json!({ "queued": true })))
+    })
+}
+
+#[tokio::test]
+async fn writes_queued_with_the_journal_land_only_when_the_step_ends_well() {
+    let chained = || {
+        WorkflowDef::new("queued")
+            .step(StepDef::chain(
+                "pair",
+                vec![
+                    StepDef::func("queue", queue_entry, None),
+                    StepDef::new("two", Write::new("two", Behaviour::FailWhenAsked)),
+                ],
+            ))
+            .returns("two")
+    };
+    for t in databases::all().await {
+        let engine = engine(&t.db).await;
+        engine.register(chained());
+        let err = engine
+            .run("queued", None, json!({ "fail_at": "two" }))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WorkflowError::Failed { ref step, .. } if step == "pair"));
+        assert!(
+            labels(&t.db, &engine.env().registry).await.is_empty(),
+            "{}: a chain failing after the queue writes nothing",
+            t.name
+        );
+        let run = engine.run("queued", None, json!({})).await.unwrap();
+        assert_eq!(run.output["label"], "two");
+        let mut written = labels(&t.db, &engine.env().registry).await;
+        written.sort();
+        assert_eq!(written, ["queued", "two"], "{}", t.name);
+    }
+}

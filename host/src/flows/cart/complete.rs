@@ -151,8 +151,7 @@ fn authorize_payment<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
             .cloned()
             .unwrap_or(Value::Null);
         let payment = svc(&env, "payment")?;
-        let mut exec = ctx.exec();
-        let dialect = exec.dialect();
+        let dialect = ctx.exec().dialect();
         let now = crate::db::table::now_value();
         let session_id = text(&session["id"]).unwrap_or_default();
         let collection_id = text(&collection["id"]).unwrap_or_default();
@@ -178,13 +177,12 @@ fn authorize_payment<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
             &collection_id,
             &obj(json!({ "status": "authorized", "authorized_amount": cart["total"], "amount": cart["total"] })),
         )?;
-        exec.write_all(vec![
+        // The last writes of the chain: they go with its journal entry.
+        ctx.write_with_journal(vec![
             session_update.into(),
             payment_insert.into(),
             collection_update.into(),
-        ])
-        .await
-        .map_err(ServiceError::from)?;
+        ]);
         let payment_id = payment_ids.first().map_or(Value::Null, |id| json!(id));
         Ok(StepOutput::new(json!({ "payment_id": payment_id }))
             .compensate_with(json!({ "payment_id": payment_id, "session_id": session_id, "collection_id": collection_id })))
@@ -637,13 +635,11 @@ fn link_order<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput> {
             refs.push(LinkRef::new("order", &order_id, "promotion", &promo));
         }
         // The order is new: its links replace nothing it has, so they go
-        // in one batch.
+        // in one batch, with the chain's journal entry (nothing after this
+        // step reads them).
         let writes = links::create_new_writes(&env.registry, &refs)
             .map_err(|e| StepError::new(e.to_string()))?;
-        ctx.exec()
-            .write_all(writes)
-            .await
-            .map_err(ServiceError::from)?;
+        ctx.write_with_journal(writes);
         ctx.emit("order.placed", json!({ "id": order_id }));
         Ok(StepOutput::new(json!({ "order_id": order_id }))
             .compensate_with(json!({ "order_id": order_id })))

@@ -472,6 +472,7 @@ impl WorkflowEngine {
                     None
                 },
                 events: Vec::new(),
+                with_journal: Vec::new(),
             };
             // A lone step that also finishes the execution journals it once,
             // done, at its end; any other first step at its start.
@@ -529,7 +530,7 @@ impl WorkflowEngine {
                     // execution's end and its events) go in one batch.
                     let env = ctx.env();
                     let dialect = env.db.dialect();
-                    let mut writes: Vec<Write> = Vec::new();
+                    let mut writes: Vec<Write> = std::mem::take(&mut ctx.with_journal);
                     if journal_at_end {
                         writes.push(
                             journal::insert_statement(
