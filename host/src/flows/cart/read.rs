@@ -40,20 +40,20 @@ fn query_error(e: QueryError) -> ServiceError {
     }
 }
 
-/// Reads one cart (or `NotFound`) with totals; `region` comes from the
-/// cart's `region_id` and `items[].variant` from the product module.
-pub async fn load_cart(
+/// `fields` of one cart, or `NotFound`.
+pub(super) async fn read_cart(
     exec: &mut Exec<'_>,
     query: &Query,
     id: &str,
-) -> Result<Value, ServiceError> {
+    fields: &[&str],
+) -> Result<serde_json::Map<String, Value>, ServiceError> {
     let request = GraphRequest {
         entity: "cart".into(),
-        fields: FieldTree::from_paths(CART_FIELDS),
+        fields: FieldTree::from_paths(fields),
         filters: json!({ "id": id }),
         ..Default::default()
     };
-    let mut cart = query
+    query
         .graph(exec, &request)
         .await
         .map_err(query_error)?
@@ -63,7 +63,17 @@ pub async fn load_cart(
         .ok_or_else(|| ServiceError::NotFound {
             entity: "Cart".into(),
             id: id.to_owned(),
-        })?;
+        })
+}
+
+/// Reads one cart (or `NotFound`) with totals; `region` comes from the
+/// cart's `region_id` and `items[].variant` from the product module.
+pub async fn load_cart(
+    exec: &mut Exec<'_>,
+    query: &Query,
+    id: &str,
+) -> Result<Value, ServiceError> {
+    let mut cart = read_cart(exec, query, id, CART_FIELDS).await?;
     if let Some(region_id) = cart
         .get("region_id")
         .and_then(Value::as_str)

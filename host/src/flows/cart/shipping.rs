@@ -9,7 +9,7 @@ use crate::db::Exec;
 use crate::db::catalogue_reads::CatalogueReads;
 use crate::framework::data::ServiceError;
 use crate::framework::query::fields::FieldTree;
-use crate::framework::query::{GraphRequest, Query, QueryError};
+use crate::framework::query::{GraphRequest, Query};
 use crate::framework::workflows::StepError;
 use crate::modules::pricing::{PricingContext, calculate_prices};
 
@@ -20,34 +20,16 @@ pub async fn shipping_cart(
     query: &Query,
     id: &str,
 ) -> Result<Value, ServiceError> {
-    let request = GraphRequest {
-        entity: "cart".into(),
-        fields: FieldTree::from_paths([
-            "id",
-            "sales_channel_id",
-            "currency_code",
-            "region_id",
-            "shipping_address.country_code",
-        ]),
-        filters: json!({ "id": id }),
-        ..Default::default()
-    };
-    let found = query
-        .graph(exec, &request)
-        .await
-        .map_err(|e| match e {
-            QueryError::Service(s) => s,
-            other => ServiceError::InvalidData(other.to_string()),
-        })?
-        .data
-        .into_iter()
-        .next();
-    found
-        .map(Value::Object)
-        .ok_or_else(|| ServiceError::NotFound {
-            entity: "Cart".into(),
-            id: id.to_owned(),
-        })
+    const FIELDS: &[&str] = &[
+        "id",
+        "sales_channel_id",
+        "currency_code",
+        "region_id",
+        "shipping_address.country_code",
+    ];
+    Ok(Value::Object(
+        super::read::read_cart(exec, query, id, FIELDS).await?,
+    ))
 }
 
 /// The options available to `cart` (a loaded cart, or at least what

@@ -65,6 +65,20 @@ fn column(sql: &mut String, alias: &str, name: &str) {
     quoted(sql, name);
 }
 
+/// Writes `"table" AS "alias"`.
+fn table_as(sql: &mut String, table: &str, alias: &str) {
+    quoted(sql, table);
+    sql.push_str(" AS ");
+    quoted(sql, alias);
+}
+
+/// Writes `"a"."x" = "b"."y"`.
+fn equals(sql: &mut String, (a, x): (&str, &str), (b, y): (&str, &str)) {
+    column(sql, a, x);
+    sql.push_str(" = ");
+    column(sql, b, y);
+}
+
 fn next_alias(aliases: &mut usize) -> String {
     *aliases += 1;
     format!("e{aliases}")
@@ -82,82 +96,47 @@ fn join_sql(sql: &mut String, parent: &str, e: &Embed<'_>, aliases: &mut usize) 
         sql.push_str(" FROM ");
         match (&e.join, &link_alias) {
             (Join::Link(link), Some(l)) => {
-                quoted(sql, &link.table);
-                sql.push_str(" AS ");
-                quoted(sql, l);
+                table_as(sql, &link.table, l);
                 sql.push_str(" JOIN ");
-                quoted(sql, &e.table);
-                sql.push_str(" AS ");
-                quoted(sql, &alias);
+                table_as(sql, &e.table, &alias);
                 sql.push_str(" ON ");
-                column(sql, &alias, "id");
-                sql.push_str(" = ");
-                column(sql, l, &link.other_column);
+                equals(sql, (&alias, "id"), (l, &link.other_column));
                 sql.push_str(" WHERE ");
-                column(sql, l, &link.this_column);
-                sql.push_str(" = ");
-                column(sql, parent, "id");
+                equals(sql, (l, &link.this_column), (parent, "id"));
                 sql.push_str(" AND ");
                 column(sql, l, "deleted_at");
                 sql.push_str(" IS NULL");
             }
             (Join::Pivot { pivot, own, other }, Some(p)) => {
-                quoted(sql, &e.table);
-                sql.push_str(" AS ");
-                quoted(sql, &alias);
+                table_as(sql, &e.table, &alias);
                 sql.push_str(" JOIN ");
-                quoted(sql, pivot);
-                sql.push_str(" AS ");
-                quoted(sql, p);
+                table_as(sql, pivot, p);
                 sql.push_str(" ON ");
-                column(sql, p, other);
-                sql.push_str(" = ");
-                column(sql, &alias, "id");
+                equals(sql, (p, other), (&alias, "id"));
                 sql.push_str(" WHERE ");
-                column(sql, p, own);
-                sql.push_str(" = ");
-                column(sql, parent, "id");
-            }
-            (Join::LinkRows { this_column, .. }, _) => {
-                quoted(sql, &e.table);
-                sql.push_str(" AS ");
-                quoted(sql, &alias);
-                sql.push_str(" WHERE ");
-                column(sql, &alias, this_column);
-                sql.push_str(" = ");
-                column(sql, parent, "id");
-            }
-            (Join::Record { foreign_key }, _) => {
-                quoted(sql, &e.table);
-                sql.push_str(" AS ");
-                quoted(sql, &alias);
-                sql.push_str(" WHERE ");
-                column(sql, &alias, "id");
-                sql.push_str(" = ");
-                column(sql, parent, foreign_key);
-            }
-            (Join::Relation(kind), _) => {
-                quoted(sql, &e.table);
-                sql.push_str(" AS ");
-                quoted(sql, &alias);
-                sql.push_str(" WHERE ");
-                match kind {
-                    RelationKind::BelongsTo { foreign_key } => {
-                        column(sql, &alias, "id");
-                        sql.push_str(" = ");
-                        column(sql, parent, foreign_key);
-                    }
-                    RelationKind::HasOne { foreign_key }
-                    | RelationKind::HasMany { foreign_key } => {
-                        column(sql, &alias, foreign_key);
-                        sql.push_str(" = ");
-                        column(sql, parent, "id");
-                    }
-                    // Planned as `Join::Pivot`.
-                    RelationKind::ManyToMany { .. } => sql.push_str("FALSE"),
-                }
+                equals(sql, (p, own), (parent, "id"));
             }
             (Join::Link(_) | Join::Pivot { .. }, None) => {}
+            (join, _) => {
+                table_as(sql, &e.table, &alias);
+                sql.push_str(" WHERE ");
+                match join {
+                    Join::Record { foreign_key }
+                    | Join::Relation(RelationKind::BelongsTo { foreign_key }) => {
+                        equals(sql, (&alias, "id"), (parent, foreign_key));
+                    }
+                    Join::LinkRows {
+                        this_column: foreign_key,
+                        ..
+                    }
+                    | Join::Relation(
+                        RelationKind::HasOne { foreign_key }
+                        | RelationKind::HasMany { foreign_key },
+                    ) => equals(sql, (&alias, foreign_key), (parent, "id")),
+                    // Planned as `Join::Pivot`; joined above.
+                    _ => sql.push_str("FALSE"),
+                }
+            }
         }
         sql.push_str(" AND ");
         column(sql, &alias, "deleted_at");
