@@ -317,8 +317,8 @@ pub fn add_line_item<'a>(ctx: &'a mut StepContext) -> StepFuture<'a, StepOutput>
         let mut exec = ctx.exec();
         let mut cart = load_cart(&mut exec, &env.query, &id).await?;
         check_open(&cart)?;
-        let existing = cart["items"].as_array().cloned().unwrap_or_default();
-        let touched = add_items(&mut exec, &env, &cart, &existing, &items).await?;
+        let existing = cart["items"].as_array().map_or(&[][..], Vec::as_slice);
+        let touched = add_items(&mut exec, &env, &cart, existing, &items).await?;
         let undo: Vec<Value> = touched
             .iter()
             .map(|line| json!({ "id": line.id, "before": line.before }))
